@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { DynamoDBClient, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { getSummary, postOrder } from "../../local/load/api-client";
+import { randomOrder, seededRandom } from "../../local/load/orders";
+import { runLoad } from "../../local/load/run-load";
+import { localClientConfig } from "../../local/local-credentials";
+import { type LocalRuntime, startLocalRuntime } from "../../local/local-runtime";
+import type { RunningStack } from "../../local/stack-runtime";
+
+/** Short timeouts so that redrive after maxReceiveCount happens within seconds (visibility = 6 x 2 + 1 s). */
+const FAST_FAILURE_SETTINGS = {
+  CQRS_FUNCTION_TIMEOUT_SECONDS: "2",
+  CQRS_QUEUE_MAX_RECEIVE_COUNT: "2",
+  CQRS_STREAM_MAX_RETRY_ATTEMPTS: "2",
+};
+
+let outdir: string;
+let runtime: LocalRuntime;
+let dynamodb: DynamoDBClient;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(path.join(tmpdir(), "cqrs-e2e-"));
+  runtime = await startLocalRuntime({
+    outdir,
+    synthEnvironment: FAST_FAILURE_SETTINGS,
+    ports: { "direct-projection": 0, "queued-projection": 0 },
+    stateDir: null,
+  });
+  dynamodb = new DynamoDBClient(localClientConfig(runtime.dynamodb.endpoint));
+  sqs = new SQSClient(localClientConfig(runtime.sqs.endpoint));
+}, 120_000);
+
+afterAll(async () => {
+  dynamodb?.destroy();
+  sqs?.destroy();
+  await runtime?.stop();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+function stack(name: string): RunningStack {
+  const found = runtime.stacks.find((s) => s.name === name);
+  if (!found) throw new Error(`stack ${name} is not running`);
+  return found;
+}
+
+async function ordersOf(stackName: string, accountid: string): Promise<number> {
+  const table = stack(stackName).outputs.details_table_name as string;
+  const result = await dynamodb.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: "accountid = :a",
+      ExpressionAttributeValues: { ":a": { S: accountid } },
+    }),
+  );
+  return result.Count ?? 0;
+}
+
+async function summaryOnceCounted(target: RunningStack, accountid: string, count: number) {
+  const deadline = Date.now() + 30_000;
+  let reading = await getSummary(target, accountid);
+  while (reading.count !== count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    reading = await getSummary(target, accountid);
+  }
+  return reading;
+}
+
+async function drain(queueUrl: string, expected: number, timeoutMs: number): Promise<string[]> {
+  const bodies: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (bodies.length < expected && Date.now() < deadline) {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const message of Messages ?? []) bodies.push(message.Body ?? "");
+  }
+  return bodies;
+}
+
+test("runs both synthesized stacks and reports what it does not emulate", () => {
+  expect(runtime.stacks.map((s) => s.name)).toEqual(["direct-projection", "queued-projection"]);
+  for (const running of runtime.stacks) expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/dev$/);
+  expect(runtime.notEmulated).toEqual(
+    expect.arrayContaining(["aws_iam_role", "aws_iam_role_policy", "aws_cloudwatch_log_group"]),
+  );
+  expect(stack("queued-projection").outputs.summary_updates_dlq_url).toMatch(/summary-updates-dlq$/);
+});
+
+describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name) => {
+  test("200 orders over 5 accounts, with overwrites, converge to exact summaries", async () => {
+    const report = await runLoad({
+      url: stack(name).url,
+      orders: 200,
+      accounts: 5,
+      overwriteRate: 0.15,
+      seed: 7,
+      convergeTimeoutSeconds: 60,
+    });
+    expect(report.rejected).toEqual([]);
+    expect(report.accepted).toBe(200);
+    for (const check of report.accounts) {
+      expect({
+        account: check.expected.accountid,
+        total: check.actual.total,
+        count: check.actual.count,
+      }).toEqual({
+        account: check.expected.accountid,
+        total: check.expected.total,
+        count: check.expected.count,
+      });
+    }
+    expect(report.accounts.reduce((sum, c) => sum + c.expected.count, 0)).toBe(170);
+  });
+
+  test("a bad body gets a JSON 400 and writes nothing", async () => {
+    const order = randomOrder(seededRandom(1), `${name}-bad`, "v-1");
+    const answers = await Promise.all([
+      postOrder(stack(name), { ...order, quantity: -1 }),
+      postOrder(stack(name), { ...order, unitprice: "free" as unknown as number }),
+      postOrder(stack(name), { ...order, accountid: "" }),
+    ]);
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toHaveProperty("message");
+    }
+    expect(await ordersOf(name, `${name}-bad`)).toBe(0);
+  });
+
+  test("an unknown account gets a JSON 404", async () => {
+    const reading = await getSummary(stack(name), `${name}-nobody`);
+    expect(reading.status).toBe(404);
+    expect(JSON.parse(reading.text)).toHaveProperty("message");
+  });
+});
+
+test("direct: a record the projection cannot handle lands in the on-failure queue, nothing else is lost", async () => {
+  const direct = stack("direct-projection");
+  const details = direct.outputs.details_table_name as string;
+  const random = seededRandom(11);
+  const good = Array.from({ length: 6 }, (_, i) => randomOrder(random, "direct-poison-neighbour", `v-${i}`));
+  for (const order of good.slice(0, 3)) expect((await postOrder(direct, order)).status).toBe(200);
+  await dynamodb.send(
+    new PutItemCommand({
+      TableName: details,
+      Item: { accountid: { S: "direct-poison" }, vendorid: { S: "v-0" }, unitprice: { S: "not a number" } },
+    }),
+  );
+  for (const order of good.slice(3)) expect((await postOrder(direct, order)).status).toBe(200);
+
+  const [failure] = await drain(direct.outputs.failure_queue_url as string, 1, 30_000);
+  const metadata = JSON.parse(failure);
+  expect(metadata.requestContext.condition).toBe("RetryAttemptsExhausted");
+  expect(metadata.DDBStreamBatchInfo).toMatchObject({
+    batchSize: expect.any(Number),
+    streamArn: expect.stringContaining(details),
+  });
+
+  const expectedTotal = good.reduce((sum, o) => sum + Math.round(o.unitprice * 100) * o.quantity, 0) / 100;
+  const reading = await summaryOnceCounted(direct, "direct-poison-neighbour", 6);
+  expect(reading).toMatchObject({ status: 200, count: 6 });
+  expect(Number(reading.total)).toBeCloseTo(expectedTotal, 10);
+  expect((await getSummary(direct, "direct-poison")).status).toBe(404);
+}, 60_000);
+
+test("queued: a message the projection cannot handle lands in the DLQ after maxReceiveCount", async () => {
+  const queued = stack("queued-projection");
+  const details = queued.outputs.details_table_name as string;
+  const random = seededRandom(13);
+  const good = Array.from({ length: 4 }, (_, i) => randomOrder(random, "queued-poison-neighbour", `v-${i}`));
+  await dynamodb.send(
+    new PutItemCommand({
+      TableName: details,
+      Item: { accountid: { S: "queued-poison" }, vendorid: { S: "v-0" }, quantity: { N: "2" } },
+    }),
+  );
+  for (const order of good) expect((await postOrder(queued, order)).status).toBe(200);
+
+  const [dead] = await drain(queued.outputs.summary_updates_dlq_url as string, 1, 60_000);
+  const record = JSON.parse(dead);
+  expect(record).toMatchObject({
+    eventName: "INSERT",
+    dynamodb: { Keys: { accountid: { S: "queued-poison" } } },
+  });
+
+  const reading = await summaryOnceCounted(queued, "queued-poison-neighbour", 4);
+  expect(reading).toMatchObject({ status: 200, count: 4 });
+  expect((await drain(queued.outputs.failure_queue_url as string, 1, 1_000)).length).toBe(0);
+}, 90_000);

@@ -1,0 +1,80 @@
+import type { DynamoDBRecord } from "aws-lambda";
+import fc from "fast-check";
+import { Decimal, toDecimalText } from "../../../functions/domain/decimal";
+import { insertRecord, modifyRecord, type OrderLine, removeRecord } from "./stream-records";
+
+/** The stream records a sequence of writes to the details table produces, and the table afterwards. */
+export interface OrderHistory {
+  records: DynamoDBRecord[];
+  finalOrders: OrderLine[];
+}
+
+type Operation = { kind: "put"; order: OrderLine } | { kind: "delete"; accountid: string; vendorid: string };
+
+/** Decimal text with 0–3 fraction digits, e.g. "0.1", "12.345", "7". */
+export const unitpriceText = fc
+  .tuple(fc.nat({ max: 99_999 }), fc.integer({ min: 0, max: 3 }))
+  .map(([digits, scale]) => {
+    const padded = String(digits).padStart(scale + 1, "0");
+    return scale === 0 ? padded : `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
+  });
+
+const accountid = fc.constantFrom("acct-1", "acct-2", "acct-3");
+const vendorid = fc.constantFrom("v-1", "v-2", "v-3");
+
+const orderLine: fc.Arbitrary<OrderLine> = fc.record({
+  accountid,
+  vendorid,
+  unitprice: unitpriceText,
+  quantity: fc.nat({ max: 20 }).map(String),
+});
+
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+  { weight: 3, arbitrary: orderLine.map((order) => ({ kind: "put" as const, order })) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), accountid, vendorid }) },
+);
+
+/** Replays writes like DynamoDB: INSERT/MODIFY/REMOVE records, none for a write that changes nothing. */
+function replay(operations: Operation[]): OrderHistory {
+  const table = new Map<string, OrderLine>();
+  const records: DynamoDBRecord[] = [];
+  const nextEventId = () => `event-${records.length + 1}`;
+  for (const op of operations) {
+    const key =
+      op.kind === "put" ? `${op.order.accountid}|${op.order.vendorid}` : `${op.accountid}|${op.vendorid}`;
+    const existing = table.get(key);
+    if (op.kind === "put") {
+      if (!existing) {
+        records.push(insertRecord(nextEventId(), op.order));
+      } else if (existing.unitprice !== op.order.unitprice || existing.quantity !== op.order.quantity) {
+        records.push(modifyRecord(nextEventId(), existing, op.order));
+      }
+      table.set(key, op.order);
+    } else if (existing) {
+      records.push(removeRecord(nextEventId(), existing));
+      table.delete(key);
+    }
+  }
+  return { records, finalOrders: [...table.values()] };
+}
+
+export const orderHistory: fc.Arbitrary<OrderHistory> = fc.array(operation, { maxLength: 60 }).map(replay);
+
+export interface ComparableSummary {
+  [accountId: string]: { amount: string; orderCount: number };
+}
+
+/** What the summary table should hold for a details table in this state, recomputed from scratch. */
+export function summaryOfOrders(orders: readonly OrderLine[]): ComparableSummary {
+  const summary: ComparableSummary = {};
+  for (const order of orders) {
+    const current = summary[order.accountid] ?? { amount: "0", orderCount: 0 };
+    summary[order.accountid] = {
+      amount: toDecimalText(
+        Decimal(current.amount).plus(Decimal(order.unitprice).times(Decimal(order.quantity))),
+      ),
+      orderCount: current.orderCount + 1,
+    };
+  }
+  return summary;
+}

@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig, SETTINGS } from "../../stacks/config";
+
+describe("loadConfig", () => {
+  test("has a default for every setting", () => {
+    const config = loadConfig({});
+    expect(config.region).toBe("us-east-1");
+    expect(config.state.region).toBe("us-east-1");
+    expect(config.stream).toEqual({
+      batchSize: 99,
+      maximumBatchingWindowInSeconds: 1,
+      maximumRetryAttempts: 5,
+      maximumRecordAgeInSeconds: 3600,
+    });
+    expect(config.queue).toEqual({
+      maxReceiveCount: 5,
+      batchSize: 10,
+      maximumBatchingWindowInSeconds: 1,
+      maximumConcurrency: 2,
+    });
+    expect(config.direct).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 2 });
+    expect(config.queued).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 5 });
+  });
+
+  test("the state region follows AWS_REGION unless set", () => {
+    expect(loadConfig({ AWS_REGION: "eu-west-1" }).state.region).toBe("eu-west-1");
+    expect(loadConfig({ AWS_REGION: "eu-west-1", CQRS_STATE_REGION: "us-west-2" }).state.region).toBe(
+      "us-west-2",
+    );
+  });
+
+  test.each([
+    ["CQRS_STREAM_BATCH_SIZE", "100", /CQRS_STREAM_BATCH_SIZE must be an integer from 1 to 99, got "100"/],
+    ["CQRS_STREAM_BATCH_SIZE", "ten", /CQRS_STREAM_BATCH_SIZE must be an integer/],
+    ["CQRS_QUEUE_MAX_CONCURRENCY", "1", /CQRS_QUEUE_MAX_CONCURRENCY must be an integer from 2 to 1000/],
+    ["CQRS_LOG_RETENTION_DAYS", "10", /CQRS_LOG_RETENTION_DAYS must be one of 1, 3, 5/],
+    ["AWS_REGION", "mars", /AWS_REGION must be an AWS region name/],
+    ["CQRS_STATE_BUCKET", "Bad_Bucket", /CQRS_STATE_BUCKET must be a valid S3 bucket name/],
+    ["CQRS_ENVIRONMENT", "Prod!", /CQRS_ENVIRONMENT must be 1-16 lowercase/],
+    ["CQRS_STATE_KEY_PREFIX", "/abs", /CQRS_STATE_KEY_PREFIX must be a key prefix/],
+    [
+      "CQRS_STREAM_MAX_RECORD_AGE_SECONDS",
+      "30",
+      /CQRS_STREAM_MAX_RECORD_AGE_SECONDS must be an integer from 60/,
+    ],
+  ])("%s=%s is refused with a message naming it", (variable, value, message) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(message);
+  });
+
+  test("an SQS batch above 10 needs a batching window", () => {
+    expect(() => loadConfig({ CQRS_QUEUE_BATCH_SIZE: "20", CQRS_QUEUE_BATCH_WINDOW_SECONDS: "0" })).toThrow(
+      /CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10/,
+    );
+    expect(loadConfig({ CQRS_QUEUE_BATCH_SIZE: "20" }).queue.batchSize).toBe(20);
+  });
+
+  test("every documented setting is read", () => {
+    const variables = SETTINGS.map((s) => s.variable);
+    expect(new Set(variables).size).toBe(variables.length);
+    expect(variables.every((v) => v === "AWS_REGION" || v.startsWith("CQRS_"))).toBe(true);
+  });
+});

@@ -1,0 +1,288 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { unescapeTerraformTemplate } from "../../stacks/constructs/templates";
+import {
+  defaultConfig,
+  ref,
+  resourceNamed,
+  resources,
+  sortedStatements,
+  statementsOfRole,
+  synthDirect,
+  synthQueued,
+  type TerraformJson,
+} from "./synth-helpers";
+
+const template = (name: string) => readFileSync(path.join(__dirname, "..", "..", "templates", name), "utf8");
+
+describe.each([
+  ["direct-projection", synthDirect, "cqrs-direct-dev", { read: 2, write: 2 }],
+  ["queued-projection", synthQueued, "cqrs-queued-dev", { read: 2, write: 5 }],
+] as const)("%s shared resources", (stackName, synth, prefix, capacity) => {
+  let json: TerraformJson;
+  beforeAll(() => {
+    json = synth().json;
+  });
+
+  test("keeps state in S3 with encryption and native locking", () => {
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: "replace-me-cqrs-projections-tfstate",
+        key: `cqrs-projections/dev/${stackName}.tfstate`,
+        region: "us-east-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+    expect(json.terraform.required_version).toBe(">= 1.11.0");
+  });
+
+  test("configures the AWS provider with region and default tags", () => {
+    expect(json.provider.aws).toEqual([
+      {
+        region: "us-east-1",
+        default_tags: [{ tags: { project: "cqrs-projections", stack: stackName, environment: "dev" } }],
+      },
+    ]);
+  });
+
+  test("details table: account + vendor keys, on demand, streamed with both images, PITR", () => {
+    expect(resourceNamed(json, "aws_dynamodb_table", "details")).toMatchObject({
+      name: `${prefix}-details`,
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "accountid",
+      range_key: "vendorid",
+      attribute: [
+        { name: "accountid", type: "S" },
+        { name: "vendorid", type: "S" },
+      ],
+      stream_enabled: true,
+      stream_view_type: "NEW_AND_OLD_IMAGES",
+      point_in_time_recovery: { enabled: true },
+    });
+  });
+
+  test("summary table: account key with the stack's provisioned capacity, PITR", () => {
+    expect(resourceNamed(json, "aws_dynamodb_table", "summary")).toMatchObject({
+      name: `${prefix}-summary`,
+      billing_mode: "PROVISIONED",
+      hash_key: "accountid",
+      read_capacity: capacity.read,
+      write_capacity: capacity.write,
+      point_in_time_recovery: { enabled: true },
+    });
+  });
+
+  test("ledger table expires applied record ids by TTL", () => {
+    expect(resourceNamed(json, "aws_dynamodb_table", "ledger")).toMatchObject({
+      hash_key: "id",
+      billing_mode: "PAY_PER_REQUEST",
+      ttl: { enabled: true, attribute_name: "expires_at" },
+    });
+  });
+
+  test("the API has exactly the expected resources and no account-wide settings", () => {
+    const count = (type: string) => Object.keys(resources(json, type)).length;
+    expect(count("aws_api_gateway_rest_api")).toBe(1);
+    expect(count("aws_api_gateway_resource")).toBe(2);
+    expect(count("aws_api_gateway_method")).toBe(2);
+    expect(count("aws_api_gateway_integration")).toBe(2);
+    expect(count("aws_api_gateway_integration_response")).toBe(6);
+    expect(count("aws_api_gateway_method_response")).toBe(7);
+    expect(count("aws_api_gateway_model")).toBe(1);
+    expect(count("aws_api_gateway_request_validator")).toBe(2);
+    expect(count("aws_api_gateway_gateway_response")).toBe(2);
+    expect(count("aws_api_gateway_deployment")).toBe(1);
+    expect(count("aws_api_gateway_stage")).toBe(1);
+    expect(count("aws_api_gateway_account")).toBe(0);
+  });
+
+  test("POST /order puts into details with the verbatim template, validated by the model", () => {
+    const method = resourceNamed(json, "aws_api_gateway_method", "post-order");
+    expect(method).toMatchObject({
+      http_method: "POST",
+      request_models: { "application/json": ref(json, "aws_api_gateway_model", "order-model", "name") },
+      request_validator_id: ref(json, "aws_api_gateway_request_validator", "body-validator", "id"),
+    });
+    const integration = resourceNamed(json, "aws_api_gateway_integration", "post-order");
+    expect(integration).toMatchObject({
+      type: "AWS",
+      integration_http_method: "POST",
+      uri: "arn:aws:apigateway:us-east-1:dynamodb:action/PutItem",
+      passthrough_behavior: "NEVER",
+      credentials: ref(json, "aws_iam_role", "orders-api_role", "arn"),
+    });
+    const templates = integration.request_templates as Record<string, string>;
+    expect(Object.keys(templates)).toEqual(["application/json"]);
+    expect(unescapeTerraformTemplate(templates["application/json"])).toBe(template("order-request.vtl"));
+    const model = resourceNamed(json, "aws_api_gateway_model", "order-model");
+    expect(unescapeTerraformTemplate(model.schema as string)).toBe(template("order-request.schema.json"));
+    expect(resourceNamed(json, "aws_api_gateway_request_validator", "body-validator")).toMatchObject({
+      validate_request_body: true,
+    });
+  });
+
+  test("GET /{accountid} gets from summary with the verbatim templates and may answer 404", () => {
+    const integration = resourceNamed(json, "aws_api_gateway_integration", "get-summary");
+    expect(integration).toMatchObject({
+      uri: "arn:aws:apigateway:us-east-1:dynamodb:action/GetItem",
+      passthrough_behavior: "NEVER",
+    });
+    const templates = integration.request_templates as Record<string, string>;
+    expect(unescapeTerraformTemplate(templates["application/json"])).toBe(template("summary-request.vtl"));
+    const ok = resourceNamed(json, "aws_api_gateway_integration_response", "get-summary-integration-200");
+    expect(ok.selection_pattern).toBeUndefined();
+    expect(
+      unescapeTerraformTemplate((ok.response_templates as Record<string, string>)["application/json"]),
+    ).toBe(template("summary-response.vtl"));
+    const codes = Object.entries(resources(json, "aws_api_gateway_method_response"))
+      .filter(([id]) => id.includes("get-summary"))
+      .map(([, r]) => r.status_code)
+      .sort();
+    expect(codes).toEqual(["200", "400", "404", "500"]);
+  });
+
+  test("DynamoDB client errors map to 400 and server errors to 500 with the JSON error template", () => {
+    for (const route of ["post-order", "get-summary"]) {
+      expect(
+        resourceNamed(json, "aws_api_gateway_integration_response", `${route}-integration-400`),
+      ).toMatchObject({
+        status_code: "400",
+        selection_pattern: "4\\d{2}",
+      });
+      const serverError = resourceNamed(
+        json,
+        "aws_api_gateway_integration_response",
+        `${route}-integration-500`,
+      );
+      expect(serverError).toMatchObject({ status_code: "500", selection_pattern: "5\\d{2}" });
+      const body = (serverError.response_templates as Record<string, string>)["application/json"];
+      expect(unescapeTerraformTemplate(body)).toBe(template("error-response.vtl"));
+    }
+  });
+
+  test("bad bodies get 400 and unsupported media types 415, both as JSON", () => {
+    const badBody = resourceNamed(json, "aws_api_gateway_gateway_response", "bad-request-body");
+    expect(badBody).toMatchObject({ response_type: "BAD_REQUEST_BODY", status_code: "400" });
+    const badBodyTemplate = (badBody.response_templates as Record<string, string>)["application/json"];
+    expect(unescapeTerraformTemplate(badBodyTemplate)).toBe(template("bad-request-body.json"));
+    expect(resourceNamed(json, "aws_api_gateway_gateway_response", "unsupported-media-type")).toMatchObject({
+      response_type: "UNSUPPORTED_MEDIA_TYPE",
+      status_code: "415",
+    });
+  });
+
+  test("the API role may only put orders and get summaries", () => {
+    expect(statementsOfRole(json, "orders-api_role")).toEqual(
+      sortedStatements([
+        {
+          Effect: "Allow",
+          Action: ["dynamodb:PutItem"],
+          Resource: [ref(json, "aws_dynamodb_table", "details", "arn")],
+        },
+        {
+          Effect: "Allow",
+          Action: ["dynamodb:GetItem"],
+          Resource: [ref(json, "aws_dynamodb_table", "summary", "arn")],
+        },
+      ]),
+    );
+    const trust = JSON.parse(
+      resourceNamed(json, "aws_iam_role", "orders-api_role").assume_role_policy as string,
+    );
+    expect(trust.Statement[0].Principal).toEqual({ Service: "apigateway.amazonaws.com" });
+  });
+
+  test("the stage passes table names as variables, logs JSON access lines and throttles", () => {
+    const stage = resourceNamed(json, "aws_api_gateway_stage", "stage");
+    expect(stage).toMatchObject({
+      stage_name: "dev",
+      variables: {
+        detailsTableName: ref(json, "aws_dynamodb_table", "details", "name"),
+        summaryTableName: ref(json, "aws_dynamodb_table", "summary", "name"),
+      },
+    });
+    const accessLogs = stage.access_log_settings as { destination_arn: string; format: string };
+    expect(accessLogs.destination_arn).toBe(ref(json, "aws_cloudwatch_log_group", "access-logs", "arn"));
+    expect(JSON.parse(accessLogs.format)).toHaveProperty("requestId", "$context.requestId");
+    expect(resourceNamed(json, "aws_cloudwatch_log_group", "access-logs")).toMatchObject({
+      retention_in_days: 30,
+    });
+    expect(resourceNamed(json, "aws_api_gateway_method_settings", "throttling")).toMatchObject({
+      method_path: "*/*",
+      settings: { throttling_rate_limit: 100, throttling_burst_limit: 200 },
+    });
+  });
+
+  test("the deployment is replaced whenever API content changes", () => {
+    const deployment = resourceNamed(json, "aws_api_gateway_deployment", "deployment");
+    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+    const trigger = (deployment.triggers as Record<string, string>).redeployment;
+    expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\["[0-9a-f]{64}"/);
+    for (const type of ["aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_model"]) {
+      for (const id of Object.keys(resources(json, type))) {
+        expect(trigger).toContain(`${type}.${id}.id`);
+      }
+    }
+  });
+
+  test("every function: nodejs24.x on arm64, zipped bundle with its hash, own log group with retention", () => {
+    const functions = Object.entries(resources(json, "aws_lambda_function"));
+    expect(functions.length).toBeGreaterThan(0);
+    const archives = json.data?.archive_file ?? {};
+    for (const [id, fn] of functions) {
+      const name = id.split("_function_")[0];
+      const archiveId = Object.keys(archives).find((key) => key.startsWith(`${name}_archive`));
+      expect(archiveId).toBeDefined();
+      expect(fn).toMatchObject({
+        runtime: "nodejs24.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        timeout: 30,
+        filename: `\${data.archive_file.${archiveId}.output_path}`,
+        source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}`,
+        logging_config: { log_format: "JSON" },
+      });
+      expect(archives[archiveId as string].source_dir).toMatch(
+        /^\$\{path\.module\}\/assets\/[^/]+\/[0-9A-F]+$/,
+      );
+      const logGroup = resourceNamed(json, "aws_cloudwatch_log_group", `${name}_logs`);
+      expect(logGroup).toMatchObject({ name: `/aws/lambda/${fn.function_name}`, retention_in_days: 30 });
+    }
+  });
+
+  test("outputs the invoke URL and table names", () => {
+    expect(json.output.api_url.value).toBe(ref(json, "aws_api_gateway_stage", "stage", "invoke_url"));
+    expect(json.output.details_table_name.value).toBe(ref(json, "aws_dynamodb_table", "details", "name"));
+    expect(json.output.summary_table_name.value).toBe(ref(json, "aws_dynamodb_table", "summary", "name"));
+  });
+});
+
+describe("configuration reaches the synthesized stacks", () => {
+  test("state bucket, region, prefix, environment and capacities come from CQRS_ settings", () => {
+    const config = defaultConfig({
+      AWS_REGION: "eu-west-1",
+      CQRS_ENVIRONMENT: "prod",
+      CQRS_STATE_BUCKET: "acme-terraform-state",
+      CQRS_STATE_REGION: "eu-central-1",
+      CQRS_STATE_KEY_PREFIX: "teams/orders",
+      CQRS_DIRECT_SUMMARY_WCU: "7",
+      CQRS_STAGE_NAME: "v1",
+    });
+    const { json } = synthDirect(config);
+    expect(json.terraform.backend.s3).toMatchObject({
+      bucket: "acme-terraform-state",
+      region: "eu-central-1",
+      key: "teams/orders/prod/direct-projection.tfstate",
+    });
+    expect(json.provider.aws[0]).toMatchObject({ region: "eu-west-1" });
+    expect(resourceNamed(json, "aws_dynamodb_table", "summary")).toMatchObject({
+      name: "cqrs-direct-prod-summary",
+      write_capacity: 7,
+    });
+    expect(resourceNamed(json, "aws_api_gateway_integration", "post-order").uri).toBe(
+      "arn:aws:apigateway:eu-west-1:dynamodb:action/PutItem",
+    );
+    expect(resourceNamed(json, "aws_api_gateway_stage", "stage").stage_name).toBe("v1");
+  });
+});

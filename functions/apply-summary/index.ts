@@ -1,0 +1,33 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { changeRecordFromQueueMessage } from "../shared/queue-message";
+import { applyDeltas } from "../summary/apply-deltas";
+import { logProjectionOutcome } from "../summary/log-projection-outcome";
+import { type BatchRecordReader, projectBatch } from "../summary/project-batch";
+import { summaryTablesFromEnvironment } from "../summary/summary-tables";
+
+const tables = summaryTablesFromEnvironment();
+const logger = new Logger();
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+const queueMessageReader: BatchRecordReader<SQSRecord> = {
+  itemIdentifier: (message) => message.messageId,
+  changeRecordOf: (message) => changeRecordFromQueueMessage(message.body),
+};
+
+/**
+ * summary-updates queue -> summary table. A message that cannot be projected is reported as
+ * failed on every receive, so the redrive policy moves it to the DLQ.
+ */
+export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  if (context) {
+    logger.addContext(context);
+  }
+  const outcome = await projectBatch(event.Records, queueMessageReader, (deltas) =>
+    applyDeltas(client, tables, deltas),
+  );
+  logProjectionOutcome(logger, event.Records.length, outcome);
+  return { batchItemFailures: outcome.failedItemIdentifiers.map((itemIdentifier) => ({ itemIdentifier })) };
+};

@@ -1,0 +1,81 @@
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { chunk } from "../shared/chunk";
+
+/** SendMessageBatch accepts at most this many entries. */
+export const MAX_MESSAGES_PER_BATCH = 10;
+
+export interface OutgoingMessage {
+  /** Caller's identifier, reported back when the message was not sent. */
+  id: string;
+  body: string;
+}
+
+export interface SendFailure {
+  ids: string[];
+  reason: string;
+  cause?: unknown;
+}
+
+export interface SendOutcome {
+  sentIds: string[];
+  failedIds: string[];
+  failures: SendFailure[];
+}
+
+/**
+ * Sends messages in SendMessageBatch calls of at most 10, all calls concurrently. A message
+ * counts as sent only if SQS lists it as Successful; failed entries, entries SQS did not
+ * mention and every entry of a call that threw are failed.
+ */
+export async function sendMessageBatches(
+  client: SQSClient,
+  queueUrl: string,
+  messages: readonly OutgoingMessage[],
+): Promise<SendOutcome> {
+  const outcomes = await Promise.all(
+    chunk(messages, MAX_MESSAGES_PER_BATCH).map((slice) => sendOneBatch(client, queueUrl, slice)),
+  );
+  const failures = outcomes.flatMap((outcome) => outcome.failures);
+  return {
+    sentIds: outcomes.flatMap((outcome) => outcome.sentIds),
+    failedIds: failures.flatMap((failure) => failure.ids),
+    failures,
+  };
+}
+
+async function sendOneBatch(
+  client: SQSClient,
+  queueUrl: string,
+  messages: readonly OutgoingMessage[],
+): Promise<Omit<SendOutcome, "failedIds">> {
+  // Entry ids only need to be unique within one call; the position maps back to the message.
+  const entryId = (index: number) => `m${index}`;
+  try {
+    const response = await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((message, index) => ({ Id: entryId(index), MessageBody: message.body })),
+      }),
+    );
+    const successfulEntryIds = new Set((response.Successful ?? []).map((entry) => entry.Id));
+    const reasonByEntryId = new Map(
+      (response.Failed ?? []).map((entry) => [entry.Id, `${entry.Code}: ${entry.Message ?? ""}`]),
+    );
+    const sentIds: string[] = [];
+    const failures: SendFailure[] = [];
+    messages.forEach((message, index) => {
+      if (successfulEntryIds.has(entryId(index))) {
+        sentIds.push(message.id);
+      } else {
+        const reason = reasonByEntryId.get(entryId(index)) ?? "not acknowledged by SendMessageBatch";
+        failures.push({ ids: [message.id], reason });
+      }
+    });
+    return { sentIds, failures };
+  } catch (error) {
+    return {
+      sentIds: [],
+      failures: [{ ids: messages.map((message) => message.id), reason: (error as Error).name, cause: error }],
+    };
+  }
+}

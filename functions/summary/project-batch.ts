@@ -1,0 +1,72 @@
+import { summaryDeltaOf } from "../domain/summary-delta";
+import type { OrderChangeRecord, SummaryDelta } from "../domain/types";
+import type { AccountWriteFailure, ApplyDeltasResult } from "./types";
+
+/** How to read one batch record (a stream record, a queue message) as a change record. */
+export interface BatchRecordReader<T> {
+  /** What Lambda expects back in batchItemFailures for this record. */
+  itemIdentifier(record: T): string;
+  /** Throws when the record cannot be read; the record is then reported as failed. */
+  changeRecordOf(record: T): OrderChangeRecord;
+}
+
+export interface UnprocessableItem {
+  itemIdentifier: string;
+  error: unknown;
+}
+
+export interface ProjectionOutcome {
+  /** Every record that must be retried, in batch order. */
+  failedItemIdentifiers: string[];
+  unprocessable: UnprocessableItem[];
+  writeFailures: AccountWriteFailure[];
+  appliedCount: number;
+  alreadyAppliedCount: number;
+}
+
+/**
+ * Projects a batch onto the summary: every record is turned into a delta (records that cannot
+ * be are failed on their own), all deltas are written in one call, and failed writes are mapped
+ * back to every batch record carrying that eventID.
+ */
+export async function projectBatch<T>(
+  records: readonly T[],
+  reader: BatchRecordReader<T>,
+  writeDeltas: (deltas: SummaryDelta[]) => Promise<ApplyDeltasResult>,
+): Promise<ProjectionOutcome> {
+  const deltas: SummaryDelta[] = [];
+  const unprocessable: UnprocessableItem[] = [];
+  const itemIdentifiersByEventId = new Map<string, string[]>();
+
+  for (const record of records) {
+    const itemIdentifier = reader.itemIdentifier(record);
+    try {
+      const delta = summaryDeltaOf(reader.changeRecordOf(record));
+      deltas.push(delta);
+      itemIdentifiersByEventId.set(delta.eventId, [
+        ...(itemIdentifiersByEventId.get(delta.eventId) ?? []),
+        itemIdentifier,
+      ]);
+    } catch (error) {
+      unprocessable.push({ itemIdentifier, error });
+    }
+  }
+
+  const written = await writeDeltas(deltas);
+
+  const failed = new Set(unprocessable.map((item) => item.itemIdentifier));
+  for (const eventId of written.failedEventIds) {
+    for (const itemIdentifier of itemIdentifiersByEventId.get(eventId) ?? []) {
+      failed.add(itemIdentifier);
+    }
+  }
+  return {
+    failedItemIdentifiers: [...new Set(records.map((record) => reader.itemIdentifier(record)))].filter((id) =>
+      failed.has(id),
+    ),
+    unprocessable,
+    writeFailures: written.failures,
+    appliedCount: written.appliedEventIds.length,
+    alreadyAppliedCount: written.alreadyAppliedEventIds.length,
+  };
+}

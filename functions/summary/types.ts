@@ -1,0 +1,43 @@
+export interface SummaryTables {
+  summaryTableName: string;
+  ledgerTableName: string;
+}
+
+/** Bounds the retries of one account's transaction on conflicts, throttling and transient faults. */
+export interface RetryPolicy {
+  /** Transaction attempts that may end in a retryable error before the records are reported as failed. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface SummaryWriterOptions {
+  retry?: Partial<RetryPolicy>;
+  /** Clock for the ledger's expires_at. */
+  now?: () => Date;
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+/** Records of one account that could not be written; they must be reported as batch item failures. */
+export interface AccountWriteFailure {
+  accountId: string;
+  eventIds: string[];
+  reason: string;
+  cause: unknown;
+}
+
+export interface AccountWriteOutcome {
+  accountId: string;
+  /** Written by this call. */
+  appliedEventIds: string[];
+  /** Found in the ledger: an earlier delivery applied them. */
+  alreadyAppliedEventIds: string[];
+  failure?: AccountWriteFailure;
+}
+
+export interface ApplyDeltasResult {
+  appliedEventIds: string[];
+  alreadyAppliedEventIds: string[];
+  failures: AccountWriteFailure[];
+  failedEventIds: string[];
+}

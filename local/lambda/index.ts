@@ -1,0 +1,12 @@
+export { LocalFunction } from "./local-function";
+export type {
+  FunctionInvoke,
+  Invocation,
+  InvocationFailed,
+  InvocationMiddleware,
+  InvocationResult,
+  InvocationSucceeded,
+  InvokeOptions,
+  LocalFunctionConfig,
+  LocalFunctionStats,
+} from "./types";

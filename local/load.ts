@@ -1,0 +1,81 @@
+import { parseArgs } from "node:util";
+import { SingleBar } from "cli-progress";
+import { runLoad } from "./load/run-load";
+
+const USAGE = `Usage: npm run load -- --url URL [--api-key KEY] [--orders N] [--accounts K]
+                     [--concurrency C] [--overwrite-rate R] [--timeout SECONDS] [--seed S]
+
+Sends N random coffee orders over K accounts (R of them overwrite an earlier order), then reads
+every account's summary until it equals what was sent, exactly, or the timeout passes.`;
+
+function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new Error(`${flag} must be a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string" },
+      "api-key": { type: "string" },
+      orders: { type: "string" },
+      accounts: { type: "string" },
+      concurrency: { type: "string" },
+      "overwrite-rate": { type: "string" },
+      timeout: { type: "string" },
+      seed: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help || !values.url) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const overwriteRate = values["overwrite-rate"] === undefined ? 0.1 : Number(values["overwrite-rate"]);
+  if (!(overwriteRate >= 0 && overwriteRate <= 0.5))
+    throw new Error("--overwrite-rate must be from 0 to 0.5");
+  const orders = positiveInteger(values.orders, "--orders", 100);
+  const bar = new SingleBar({ format: "orders [{bar}] {value}/{total}", hideCursor: true });
+  bar.start(orders, 0);
+  const report = await runLoad({
+    url: values.url,
+    apiKey: values["api-key"],
+    orders,
+    accounts: positiveInteger(values.accounts, "--accounts", 5),
+    concurrency: positiveInteger(values.concurrency, "--concurrency", 8),
+    overwriteRate,
+    convergeTimeoutSeconds: positiveInteger(values.timeout, "--timeout", 120),
+    seed: values.seed === undefined ? undefined : positiveInteger(values.seed, "--seed", 1),
+    onProgress: (done) => bar.update(done),
+  });
+  bar.stop();
+
+  console.log(
+    `run ${report.runId}: ${report.accepted}/${report.sent} orders accepted in ${report.sendSeconds.toFixed(1)} s`,
+  );
+  for (const rejection of report.rejected.slice(0, 5))
+    console.log(`  rejected ${rejection.status}: ${rejection.text}`);
+  for (const check of report.accounts) {
+    const { expected, actual } = check;
+    const seen = actual.status === 200 ? `${actual.total} / ${actual.count}` : `HTTP ${actual.status}`;
+    console.log(
+      `  ${check.exact ? "exact " : "DRIFT "} ${expected.accountid}: expected ${expected.total} / ${expected.count}, got ${seen}`,
+    );
+  }
+  const exactCount = report.accounts.filter((c) => c.exact).length;
+  console.log(
+    `${exactCount}/${report.accounts.length} summaries exact after ${report.convergeSeconds.toFixed(1)} s` +
+      (report.allExact ? "" : " (not all exact)"),
+  );
+  return report.allExact ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { type ApiTarget, getSummary, postOrder, type SummaryReading } from "./api-client";
+import { type ExpectedSummary, expectedSummaries, type Order, planLoad } from "./orders";
+
+export interface LoadOptions extends ApiTarget {
+  orders: number;
+  accounts: number;
+  /** Fraction of requests that overwrite an order already sent. Default 0.1. */
+  overwriteRate?: number;
+  /** Requests in flight at once. Default 8. */
+  concurrency?: number;
+  /** How long to wait for the summaries to converge. Default 120 s. */
+  convergeTimeoutSeconds?: number;
+  seed?: number;
+  runId?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AccountCheck {
+  expected: ExpectedSummary;
+  actual: SummaryReading;
+  exact: boolean;
+}
+
+export interface LoadReport {
+  runId: string;
+  sent: number;
+  accepted: number;
+  rejected: { status: number; text: string }[];
+  accounts: AccountCheck[];
+  allExact: boolean;
+  sendSeconds: number;
+  convergeSeconds: number;
+}
+
+async function sendAll(
+  target: ApiTarget,
+  orders: readonly Order[],
+  concurrency: number,
+  onDone: (answer: { status: number; text: string }) => void,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < orders.length) {
+      const order = orders[next++];
+      onDone(await postOrder(target, order));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, orders.length) }, worker));
+}
+
+function matches(expected: ExpectedSummary, actual: SummaryReading): boolean {
+  if (expected.count === 0) return actual.status === 404 || (actual.count === 0 && actual.total === "0");
+  return actual.status === 200 && actual.total === expected.total && actual.count === expected.count;
+}
+
+/**
+ * Sends random coffee orders (some overwriting earlier ones), then reads every account's summary until
+ * it equals what was sent, exactly, or the timeout passes.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const runId = options.runId ?? `load-${randomBytes(3).toString("hex")}`;
+  const plan = planLoad({
+    orders: options.orders,
+    accounts: options.accounts,
+    overwriteRate: options.overwriteRate ?? 0.1,
+    runId,
+    seed: options.seed ?? Date.now() % 2 ** 31,
+  });
+  const concurrency = options.concurrency ?? 8;
+  const total = plan.originals.length + plan.overwrites.length;
+  let done = 0;
+  let accepted = 0;
+  const rejected: { status: number; text: string }[] = [];
+  const onDone = (answer: { status: number; text: string }) => {
+    done += 1;
+    if (answer.status === 200) accepted += 1;
+    else rejected.push(answer);
+    options.onProgress?.(done, total);
+  };
+
+  const sendStarted = Date.now();
+  await sendAll(options, plan.originals, concurrency, onDone);
+  await sendAll(options, plan.overwrites, concurrency, onDone);
+  const sendSeconds = (Date.now() - sendStarted) / 1000;
+
+  const expected = expectedSummaries([...plan.originals, ...plan.overwrites], plan.accounts);
+  const deadline = Date.now() + (options.convergeTimeoutSeconds ?? 120) * 1000;
+  const convergeStarted = Date.now();
+  let checks: AccountCheck[] = [];
+  for (;;) {
+    checks = await Promise.all(
+      expected.map(async (e) => {
+        const actual = await getSummary(options, e.accountid);
+        return { expected: e, actual, exact: matches(e, actual) };
+      }),
+    );
+    if (checks.every((c) => c.exact) || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return {
+    runId,
+    sent: total,
+    accepted,
+    rejected,
+    accounts: checks,
+    allExact: checks.every((c) => c.exact) && rejected.length === 0,
+    sendSeconds,
+    convergeSeconds: (Date.now() - convergeStarted) / 1000,
+  };
+}

@@ -1,0 +1,137 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
+import { isPortFree } from "./free-port";
+import { type SqsLocal, startSqsLocal } from "./sqs-local";
+import { notEmulated, type RunningStack, startStack } from "./stack-runtime";
+import { DEFAULT_OUTDIR, PROJECT_ROOT, synthesize, synthIsStale } from "./synthesize";
+import { listSynthesizedStacks, readSynthesizedStack } from "./terraform/terraform-document";
+
+export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  "direct-projection": 4010,
+  "queued-projection": 4020,
+};
+
+/** Flag and environment variable that set a stack's API port, e.g. --direct-port / CQRS_LOCAL_DIRECT_PORT. */
+export function portSetting(stack: string): { flag: string; variable: string } {
+  const short = stack.replace(/-projection$/, "");
+  return { flag: `--${short}-port`, variable: `CQRS_LOCAL_${short.toUpperCase().replace(/-/g, "_")}_PORT` };
+}
+
+export class LocalRuntimeError extends Error {
+  override name = "LocalRuntimeError";
+}
+
+export interface LocalRuntimeOptions {
+  /** Stacks to run; all synthesized stacks by default. */
+  stacks?: string[];
+  /** API port per stack; 0 picks a free port. Defaults to DEFAULT_PORTS. */
+  ports?: Record<string, number>;
+  outdir?: string;
+  /** Synthesize when cdktf.out is missing or stale. Default true. */
+  synth?: boolean;
+  /** Settings (CQRS_* variables) for that synthesis, on top of the process environment. */
+  synthEnvironment?: Record<string, string>;
+  /** Where endpoints.json is written; null to skip. Default `.cqrs-local/`. */
+  stateDir?: string | null;
+  log?: (line: string) => void;
+  /** Called if an emulator dies while running. */
+  onEmulatorExit?: (message: string) => void;
+}
+
+export interface LocalRuntime {
+  stacks: RunningStack[];
+  dynamodb: DynamoDbLocal;
+  sqs: SqsLocal;
+  notEmulated: string[];
+  stop(): Promise<void>;
+}
+
+export interface EndpointsFile {
+  [stack: string]: { url: string; apiKey: string | null };
+}
+
+/** Synthesizes if needed, starts the emulators once and every requested stack on them. */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = options.log ?? (() => {});
+  const outdir = options.outdir ?? DEFAULT_OUTDIR;
+  if (options.synth !== false && synthIsStale(outdir)) {
+    log("synthesizing (cdktf.out is missing or older than the sources)...");
+    synthesize(outdir, options.synthEnvironment);
+  }
+  const available = listSynthesizedStacks(outdir);
+  const names = options.stacks ?? available;
+  for (const name of names) {
+    if (!available.includes(name)) {
+      throw new LocalRuntimeError(`unknown stack "${name}": synthesized stacks are ${available.join(", ")}`);
+    }
+  }
+  const ports = Object.fromEntries(
+    names.map((name) => [name, options.ports?.[name] ?? DEFAULT_PORTS[name] ?? 0]),
+  );
+  for (const name of names) {
+    if (ports[name] !== 0 && !(await isPortFree(ports[name]))) {
+      const setting = portSetting(name);
+      throw new LocalRuntimeError(
+        `port ${ports[name]} for ${name} is already in use: pass ${setting.flag} <port> or set ${setting.variable}`,
+      );
+    }
+  }
+  const synthesized = names.map((name) => readSynthesizedStack(outdir, name));
+
+  let stopping = false;
+  const reportExit =
+    (what: string) => (exit: { code: number | null; signal: string | null; output: string }) => {
+      if (!stopping) {
+        options.onEmulatorExit?.(
+          `${what} exited unexpectedly (code ${exit.code}, signal ${exit.signal})\n${exit.output.trim().slice(-2000)}`,
+        );
+      }
+    };
+  const dynamodb = await startDynamoDbLocal({ onExit: reportExit("DynamoDB Local") });
+  let sqs: SqsLocal;
+  try {
+    sqs = await startSqsLocal({ onExit: reportExit("SQS emulator") });
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+
+  const running: RunningStack[] = [];
+  const stopAll = async () => {
+    stopping = true;
+    await Promise.allSettled(running.map((stack) => stack.stop()));
+    await Promise.allSettled([dynamodb.stop(), sqs.stop()]);
+  };
+  try {
+    for (const stack of synthesized) {
+      running.push(
+        await startStack(
+          stack,
+          { dynamodbEndpoint: dynamodb.endpoint, sqsEndpoint: sqs.endpoint },
+          { port: ports[stack.name], log },
+        ),
+      );
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const stateDir = options.stateDir === undefined ? path.join(PROJECT_ROOT, ".cqrs-local") : options.stateDir;
+  if (stateDir) {
+    mkdirSync(stateDir, { recursive: true });
+    const endpoints: EndpointsFile = Object.fromEntries(
+      running.map((stack) => [stack.name, { url: stack.url, apiKey: stack.apiKey }]),
+    );
+    writeFileSync(path.join(stateDir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
+  }
+
+  return {
+    stacks: running,
+    dynamodb,
+    sqs,
+    notEmulated: [...new Set(synthesized.flatMap((stack) => notEmulated(stack)))].sort(),
+    stop: stopAll,
+  };
+}

@@ -1,0 +1,135 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { killOnParentExit, terminateChild } from "./child-process-reaper";
+import { findFreePort, isPortFree } from "./free-port";
+import { localClientConfig } from "./local-credentials";
+
+export interface SqsLocalExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  requested: boolean;
+  output: string;
+}
+
+export interface SqsLocal {
+  endpoint: string;
+  port: number;
+  /** Process id of the emulator process. */
+  pid: number | undefined;
+  /** Settles (never rejects) when the emulator process exits. */
+  exited: Promise<SqsLocalExit>;
+  stop(): Promise<void>;
+}
+
+export interface StartSqsLocalOptions {
+  port?: number;
+  startTimeoutMs?: number;
+  onExit?: (exit: SqsLocalExit) => void;
+}
+
+export class SqsLocalStartError extends Error {
+  override name = "SqsLocalStartError";
+}
+
+const projectRoot = join(__dirname, "..");
+const sqsStoreModule = pathToFileURL(join(projectRoot, "node_modules/fauxqs/dist/sqs/sqsStore.js")).href;
+const outputTailChars = 4000;
+
+/*
+ * fauxqs is ESM-only (Jest's CommonJS runtime cannot load it), so it runs in a child Node process.
+ * Its queue URLs normally look like http://sqs.<region>.localhost:<port>/..., a host name that does not
+ * resolve on every machine; the AWS SDK sends requests to the QueueUrl host unless the client has an
+ * explicit endpoint. The child therefore makes queue URLs http://127.0.0.1:<port>/000000000000/<name>.
+ */
+const childProgram = `
+const port = Number(process.env.SQS_LOCAL_PORT);
+const { SqsStore } = await import(process.env.SQS_LOCAL_STORE_MODULE);
+SqsStore.prototype.buildQueueUrl = (queueName) => "http://127.0.0.1:" + port + "/000000000000/" + queueName;
+const { startFauxqs } = await import("fauxqs");
+await startFauxqs({ port, logger: false });
+console.log("SQS_LOCAL_READY");
+// stdin is a pipe from the parent: when the parent dies, however abruptly, it closes and this process ends.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();
+`;
+
+/** Starts the fauxqs SQS emulator in a child process on a loopback port. */
+export async function startSqsLocal(options: StartSqsLocalOptions = {}): Promise<SqsLocal> {
+  const port = options.port ?? (await findFreePort());
+  if (!(await isPortFree(port))) {
+    throw new SqsLocalStartError(`SQS emulator cannot start: port ${port} is already in use.`);
+  }
+  const child = spawn(process.execPath, ["--input-type=module", "-e", childProgram], {
+    cwd: projectRoot,
+    env: { ...process.env, SQS_LOCAL_PORT: String(port), SQS_LOCAL_STORE_MODULE: sqsStoreModule },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  killOnParentExit(child);
+
+  let output = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-outputTailChars);
+  });
+  const stdout = child.stdout;
+  const ready = new Promise<void>((resolve) => {
+    stdout?.setEncoding("utf8");
+    if (stdout)
+      createInterface({ input: stdout }).on("line", (line) => {
+        if (line === "SQS_LOCAL_READY") resolve();
+        else output = `${output}${line}\n`.slice(-outputTailChars);
+      });
+  });
+
+  let stopRequested = false;
+  const exited = new Promise<SqsLocalExit>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal, requested: stopRequested, output }));
+  });
+  const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
+  let timer: NodeJS.Timeout | undefined;
+  const failure = await Promise.race([
+    ready.then(() => undefined),
+    spawnError.then((e) => new SqsLocalStartError(`SQS emulator could not be spawned: ${e.message}`)),
+    exited.then((exit) => describeEarlyExit(exit, port)),
+    new Promise<Error>((resolve) => {
+      timer = setTimeout(
+        () => resolve(new SqsLocalStartError(`SQS emulator did not start within ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
+    }),
+  ]);
+  clearTimeout(timer);
+  if (failure) {
+    await terminateChild(child);
+    throw failure;
+  }
+
+  void exited.then((exit) => options.onExit?.(exit));
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    pid: child.pid,
+    exited,
+    async stop() {
+      stopRequested = true;
+      await terminateChild(child);
+    },
+  };
+}
+
+function describeEarlyExit(exit: SqsLocalExit, port: number): Error {
+  if (/EADDRINUSE/.test(exit.output)) {
+    return new SqsLocalStartError(`SQS emulator cannot start: port ${port} is already in use.`);
+  }
+  return new SqsLocalStartError(
+    `SQS emulator exited during startup (code ${exit.code}, signal ${exit.signal}). Output:\n${exit.output}`,
+  );
+}
+
+/** An SQS client pointed at a local endpoint with dummy credentials (us-east-1, local/local). */
+export function createSqsLocalClient(endpoint: string): SQSClient {
+  return new SQSClient(localClientConfig(endpoint));
+}

@@ -1,0 +1,134 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { type RunningRestApi, startRestApiServer } from "./apigateway";
+import type { LocalFunction } from "./lambda";
+import { localClientConfig, localCredentials } from "./local-credentials";
+import { createEventSourceMappings, type LocalMapping } from "./provision/event-source-mappings";
+import { createFunctions } from "./provision/functions";
+import { createQueues, type LocalQueue } from "./provision/queues";
+import { restApiStages } from "./provision/rest-api";
+import { createTables, type LocalTable } from "./provision/tables";
+import { EMULATED_TYPES, UnsupportedConfigurationError } from "./terraform/resource-support";
+import { StackModel } from "./terraform/stack-model";
+import type { SynthesizedStack } from "./terraform/terraform-document";
+
+export interface SharedEmulators {
+  /** DynamoDB Local endpoint used by the API and the pollers. */
+  dynamodbEndpoint: string;
+  /** SQS emulator endpoint. */
+  sqsEndpoint: string;
+  /** Endpoint the functions' SDK uses for DynamoDB (defaults to dynamodbEndpoint; a fault proxy may sit here). */
+  functionDynamodbEndpoint?: string;
+}
+
+export interface StartStackOptions {
+  /** API port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  name: string;
+  region: string;
+  url: string;
+  apiKey: string | null;
+  model: StackModel;
+  tables: LocalTable[];
+  queues: LocalQueue[];
+  functions: Map<string, LocalFunction>;
+  mappings: LocalMapping[];
+  api: RunningRestApi;
+  /** The stack's Terraform outputs, resolved to the local resources (as `terraform output` would show). */
+  outputs: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** Types with no local behaviour, reported once so that nothing is ignored silently. */
+export function notEmulated(stack: SynthesizedStack): string[] {
+  const resourceTypes = Object.keys(stack.document.resource ?? {}).filter(
+    (type) => !(type in EMULATED_TYPES),
+  );
+  const dataTypes = Object.keys(stack.document.data ?? {})
+    .filter((type) => type !== "archive_file")
+    .map((type) => `data.${type}`);
+  return [...resourceTypes, ...dataTypes].sort();
+}
+
+function regionOf(stack: SynthesizedStack): string {
+  const region = stack.document.provider?.aws?.[0]?.region;
+  return typeof region === "string" ? region : "us-east-1";
+}
+
+/**
+ * Creates a synthesized stack's tables, queues, functions, event source mappings and API on the shared
+ * emulators, and starts serving. Everything comes from the stack's Terraform JSON.
+ */
+export async function startStack(
+  stack: SynthesizedStack,
+  emulators: SharedEmulators,
+  options: StartStackOptions,
+): Promise<RunningStack> {
+  const region = regionOf(stack);
+  const model = new StackModel(stack, region);
+  const clientConfig = { ...localClientConfig(emulators.dynamodbEndpoint), region };
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const streams = new DynamoDBStreamsClient(clientConfig);
+  const sqs = new SQSClient({ ...localClientConfig(emulators.sqsEndpoint), region });
+
+  const tables = await createTables(model, dynamodb);
+  const queues = await createQueues(model, sqs);
+  const functions = createFunctions(model, {
+    dynamodb: emulators.functionDynamodbEndpoint ?? emulators.dynamodbEndpoint,
+    sqs: emulators.sqsEndpoint,
+  });
+  const mappings = createEventSourceMappings(model, { functions, tables, queues, streams, sqs });
+
+  const stages = restApiStages(model);
+  if (stages.length !== 1) {
+    throw new UnsupportedConfigurationError(
+      `stack ${stack.name}: expected one API Gateway stage, found ${stages.length}`,
+    );
+  }
+  const api = await startRestApiServer(
+    stages[0],
+    { dynamodb: { endpoint: emulators.dynamodbEndpoint, region, credentials: localCredentials } },
+    { port: options.port, host: options.host },
+  );
+  for (const [stageId] of model.resources("aws_api_gateway_stage")) {
+    model.setComputed("aws_api_gateway_stage", stageId, { invoke_url: api.url });
+  }
+  const outputs = Object.fromEntries(
+    Object.entries(stack.document.output ?? {}).map(([name, output]) => [
+      name,
+      model.resolve(output.value, `output.${name}`),
+    ]),
+  );
+  await Promise.all(mappings.map((mapping) => mapping.source.start()));
+
+  let stopped = false;
+  return {
+    name: stack.name,
+    region,
+    url: api.url,
+    apiKey: stages[0].apiKeys?.[0]?.value ?? null,
+    model,
+    tables,
+    queues,
+    functions,
+    mappings,
+    api,
+    outputs,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await api.stop();
+      await Promise.all(mappings.map((m) => m.source.stop()));
+      await Promise.all([...functions.values()].map((fn) => fn.close()));
+      dynamodb.destroy();
+      streams.destroy();
+      sqs.destroy();
+    },
+  };
+}

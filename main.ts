@@ -1,0 +1,22 @@
+import { App } from "cdktf";
+import { ConfigError, loadConfig } from "./stacks/config";
+import { DirectProjectionStack } from "./stacks/direct-projection-stack";
+import { QueuedProjectionStack } from "./stacks/queued-projection-stack";
+
+function main(): void {
+  const config = loadConfig();
+  const app = new App();
+  new DirectProjectionStack(app, config);
+  new QueuedProjectionStack(app, config);
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`Invalid configuration: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

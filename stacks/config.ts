@@ -1,0 +1,288 @@
+/**
+ * Every setting of the two stacks, read once from environment variables.
+ * An invalid value stops synthesis with a message naming the variable and what it accepts.
+ */
+
+export interface ProjectionSettings {
+  /** Read capacity units of the summary table. */
+  readonly summaryReadCapacity: number;
+  /** Write capacity units of the summary table: the resource the projection must not overwhelm. */
+  readonly summaryWriteCapacity: number;
+}
+
+export interface StreamMappingSettings {
+  readonly batchSize: number;
+  readonly maximumBatchingWindowInSeconds: number;
+  readonly maximumRetryAttempts: number;
+  readonly maximumRecordAgeInSeconds: number;
+}
+
+export interface QueueSettings {
+  readonly maxReceiveCount: number;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowInSeconds: number;
+  /** Upper bound of concurrent apply-summary invocations: the knob that protects the summary table. */
+  readonly maximumConcurrency: number;
+}
+
+export interface StateBackendSettings {
+  readonly bucket: string;
+  readonly region: string;
+  readonly keyPrefix: string;
+}
+
+export interface ApiSettings {
+  readonly stageName: string;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+}
+
+export interface ProjectConfig {
+  readonly region: string;
+  readonly environment: string;
+  readonly logRetentionDays: number;
+  readonly functionTimeoutSeconds: number;
+  readonly state: StateBackendSettings;
+  readonly api: ApiSettings;
+  readonly stream: StreamMappingSettings;
+  readonly queue: QueueSettings;
+  readonly direct: ProjectionSettings;
+  readonly queued: ProjectionSettings;
+}
+
+/** Placeholder used when CQRS_STATE_BUCKET is not set, so that `cdktf synth` works on a fresh clone. */
+export const PLACEHOLDER_STATE_BUCKET = "replace-me-cqrs-projections-tfstate";
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * One TransactWriteItems call holds at most 100 actions: one summary update plus one ledger entry per record.
+ * Keeping batches at or below 99 records keeps every batch at one summary write per account.
+ */
+export const MAX_RECORDS_PER_BATCH = 99;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Describes one setting: the variable, its default and how to parse it. Also drives the README table. */
+export interface SettingSpec {
+  readonly variable: string;
+  readonly defaultValue: string;
+  readonly description: string;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  { variable: "AWS_REGION", defaultValue: "us-east-1", description: "Region of every resource." },
+  {
+    variable: "CQRS_ENVIRONMENT",
+    defaultValue: "dev",
+    description: "Environment name: part of resource names, tags and the state key.",
+  },
+  {
+    variable: "CQRS_STATE_BUCKET",
+    defaultValue: PLACEHOLDER_STATE_BUCKET,
+    description: "S3 bucket holding Terraform state (placeholder until you set it).",
+  },
+  {
+    variable: "CQRS_STATE_REGION",
+    defaultValue: "(AWS_REGION)",
+    description: "Region of the state bucket.",
+  },
+  {
+    variable: "CQRS_STATE_KEY_PREFIX",
+    defaultValue: "cqrs-projections",
+    description: "State key is `<prefix>/<environment>/<stack>.tfstate`.",
+  },
+  { variable: "CQRS_STAGE_NAME", defaultValue: "dev", description: "API Gateway stage name." },
+  {
+    variable: "CQRS_API_THROTTLE_RATE",
+    defaultValue: "100",
+    description: "Stage steady-state requests/second.",
+  },
+  { variable: "CQRS_API_THROTTLE_BURST", defaultValue: "200", description: "Stage burst limit (requests)." },
+  {
+    variable: "CQRS_LOG_RETENTION_DAYS",
+    defaultValue: "30",
+    description: "Retention of every log group (a value CloudWatch Logs accepts).",
+  },
+  {
+    variable: "CQRS_FUNCTION_TIMEOUT_SECONDS",
+    defaultValue: "30",
+    description: "Timeout of every Lambda function (1-900).",
+  },
+  {
+    variable: "CQRS_STREAM_BATCH_SIZE",
+    defaultValue: "99",
+    description: `Stream records per invocation (1-${MAX_RECORDS_PER_BATCH}, see docs/exactly-once.md).`,
+  },
+  {
+    variable: "CQRS_STREAM_BATCH_WINDOW_SECONDS",
+    defaultValue: "1",
+    description: "Stream batching window (0-300).",
+  },
+  {
+    variable: "CQRS_STREAM_MAX_RETRY_ATTEMPTS",
+    defaultValue: "5",
+    description: "Retries of a failing stream batch before it goes to the on-failure destination (0-10000).",
+  },
+  {
+    variable: "CQRS_STREAM_MAX_RECORD_AGE_SECONDS",
+    defaultValue: "3600",
+    description: "Oldest stream record still processed (60-604800).",
+  },
+  {
+    variable: "CQRS_DIRECT_SUMMARY_RCU",
+    defaultValue: "2",
+    description: "direct-projection: summary table read capacity.",
+  },
+  {
+    variable: "CQRS_DIRECT_SUMMARY_WCU",
+    defaultValue: "2",
+    description: "direct-projection: summary table write capacity.",
+  },
+  {
+    variable: "CQRS_QUEUED_SUMMARY_RCU",
+    defaultValue: "2",
+    description: "queued-projection: summary table read capacity.",
+  },
+  {
+    variable: "CQRS_QUEUED_SUMMARY_WCU",
+    defaultValue: "5",
+    description: "queued-projection: summary table write capacity.",
+  },
+  {
+    variable: "CQRS_QUEUE_MAX_RECEIVE_COUNT",
+    defaultValue: "5",
+    description: "queued-projection: receives before a message moves to the DLQ (1-1000).",
+  },
+  {
+    variable: "CQRS_QUEUE_BATCH_SIZE",
+    defaultValue: "10",
+    description: `queued-projection: messages per apply-summary invocation (1-${MAX_RECORDS_PER_BATCH}).`,
+  },
+  {
+    variable: "CQRS_QUEUE_BATCH_WINDOW_SECONDS",
+    defaultValue: "1",
+    description: "queued-projection: SQS batching window (0-300; at least 1 when batch size > 10).",
+  },
+  {
+    variable: "CQRS_QUEUE_MAX_CONCURRENCY",
+    defaultValue: "2",
+    description: "queued-projection: maximum concurrent apply-summary invocations (2-1000).",
+  },
+];
+
+function defaultOf(variable: string): string {
+  const spec = SETTINGS.find((s) => s.variable === variable);
+  if (!spec) throw new Error(`unknown setting ${variable}`);
+  return spec.defaultValue;
+}
+
+function raw(env: Env, variable: string): string {
+  const value = env[variable];
+  return value === undefined || value.trim() === "" ? defaultOf(variable) : value.trim();
+}
+
+function integer(env: Env, variable: string, min: number, max: number): number {
+  const text = raw(env, variable);
+  if (!/^-?\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(`${variable} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+function matching(env: Env, variable: string, pattern: RegExp, allowed: string, fallback?: string): string {
+  const value = env[variable];
+  const text = value === undefined || value.trim() === "" ? (fallback ?? defaultOf(variable)) : value.trim();
+  if (!pattern.test(text)) {
+    throw new ConfigError(`${variable} must be ${allowed}, got "${text}"`);
+  }
+  return text;
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const REGION_TEXT = "an AWS region name such as us-east-1";
+
+/** Reads the whole configuration; throws ConfigError on the first invalid value. */
+export function loadConfig(env: Env = process.env): ProjectConfig {
+  const region = matching(env, "AWS_REGION", REGION, REGION_TEXT);
+  const environment = matching(
+    env,
+    "CQRS_ENVIRONMENT",
+    /^[a-z][a-z0-9-]{0,15}$/,
+    "1-16 lowercase letters, digits or hyphens starting with a letter",
+  );
+  const logRetentionDays = integer(env, "CQRS_LOG_RETENTION_DAYS", 1, 3653);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    throw new ConfigError(
+      `CQRS_LOG_RETENTION_DAYS must be one of ${LOG_RETENTION_DAYS.join(", ")}, got "${logRetentionDays}"`,
+    );
+  }
+  const queueBatchSize = integer(env, "CQRS_QUEUE_BATCH_SIZE", 1, MAX_RECORDS_PER_BATCH);
+  const queueWindow = integer(env, "CQRS_QUEUE_BATCH_WINDOW_SECONDS", 0, 300);
+  if (queueBatchSize > 10 && queueWindow < 1) {
+    throw new ConfigError(
+      `CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10, got "${queueWindow}"`,
+    );
+  }
+  return {
+    region,
+    environment,
+    logRetentionDays,
+    functionTimeoutSeconds: integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS", 1, 900),
+    state: {
+      bucket: matching(
+        env,
+        "CQRS_STATE_BUCKET",
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
+      ),
+      region: matching(env, "CQRS_STATE_REGION", REGION, REGION_TEXT, region),
+      keyPrefix: matching(
+        env,
+        "CQRS_STATE_KEY_PREFIX",
+        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+        "a key prefix of letters, digits, '.', '_', '-' and '/' without leading or trailing '/'",
+      ),
+    },
+    api: {
+      stageName: matching(
+        env,
+        "CQRS_STAGE_NAME",
+        /^[A-Za-z0-9_-]{1,128}$/,
+        "1-128 letters, digits, '_' or '-'",
+      ),
+      throttlingRateLimit: integer(env, "CQRS_API_THROTTLE_RATE", 1, 10000),
+      throttlingBurstLimit: integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000),
+    },
+    stream: {
+      batchSize: integer(env, "CQRS_STREAM_BATCH_SIZE", 1, MAX_RECORDS_PER_BATCH),
+      maximumBatchingWindowInSeconds: integer(env, "CQRS_STREAM_BATCH_WINDOW_SECONDS", 0, 300),
+      maximumRetryAttempts: integer(env, "CQRS_STREAM_MAX_RETRY_ATTEMPTS", 0, 10000),
+      maximumRecordAgeInSeconds: integer(env, "CQRS_STREAM_MAX_RECORD_AGE_SECONDS", 60, 604800),
+    },
+    queue: {
+      maxReceiveCount: integer(env, "CQRS_QUEUE_MAX_RECEIVE_COUNT", 1, 1000),
+      batchSize: queueBatchSize,
+      maximumBatchingWindowInSeconds: queueWindow,
+      maximumConcurrency: integer(env, "CQRS_QUEUE_MAX_CONCURRENCY", 2, 1000),
+    },
+    direct: {
+      summaryReadCapacity: integer(env, "CQRS_DIRECT_SUMMARY_RCU", 1, 40000),
+      summaryWriteCapacity: integer(env, "CQRS_DIRECT_SUMMARY_WCU", 1, 40000),
+    },
+    queued: {
+      summaryReadCapacity: integer(env, "CQRS_QUEUED_SUMMARY_RCU", 1, 40000),
+      summaryWriteCapacity: integer(env, "CQRS_QUEUED_SUMMARY_WCU", 1, 40000),
+    },
+  };
+}

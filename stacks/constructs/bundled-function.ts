@@ -1,0 +1,104 @@
+import * as path from "node:path";
+import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { AssetType, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { buildSync } from "esbuild";
+import { grant, type PolicyStatement, serviceRole } from "./iam";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Lambda runtime and the Node.js version esbuild targets (the oldest Node that must run the bundle: local Node 20). */
+export const LAMBDA_RUNTIME = "nodejs24.x";
+export const BUNDLE_TARGET = "node20";
+
+export interface BundledFunctionProps {
+  /** Folder under `functions/` holding `index.ts` that exports `handler`. */
+  readonly entry: string;
+  /** Full function name, e.g. `cqrs-direct-dev-project-summary`. */
+  readonly functionName: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  /** @default 256 */
+  readonly memorySizeMb?: number;
+  readonly logRetentionDays: number;
+  /** Exactly what the function's own code calls; logging permissions are added here. */
+  readonly permissions: readonly PolicyStatement[];
+}
+
+/** Bundles the handler with esbuild into `.bundles/<entry>/index.js`; returns that folder. */
+export function bundleHandler(entry: string): string {
+  const outdir = path.join(PROJECT_ROOT, ".bundles", entry);
+  buildSync({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [path.join("functions", entry, "index.ts")],
+    outfile: path.join(outdir, "index.js"),
+    bundle: true,
+    platform: "node",
+    target: BUNDLE_TARGET,
+    format: "cjs",
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    logLevel: "error",
+  });
+  return outdir;
+}
+
+/**
+ * A TypeScript handler bundled at synth time, zipped by the archive provider, with its own role
+ * (only the actions it uses) and its own log group with retention.
+ */
+export class BundledFunction extends Construct {
+  public readonly function: LambdaFunction;
+  public readonly role: IamRole;
+  public readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+    super(scope, id);
+
+    const bundle = new TerraformAsset(this, "bundle", {
+      path: bundleHandler(props.entry),
+      type: AssetType.DIRECTORY,
+    });
+    const archive = new DataArchiveFile(this, "archive", {
+      type: "zip",
+      sourceDir: `\${path.module}/${bundle.path}`,
+      outputPath: `\${path.module}/dist/${props.entry}.zip`,
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.role = serviceRole(this, "role", props.functionName, "lambda.amazonaws.com");
+    grant(this, "permissions", this.role, [
+      { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
+      ...props.permissions,
+    ]);
+
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: archive.outputPath,
+      sourceCodeHash: archive.outputBase64Sha256,
+      timeout: props.timeoutSeconds,
+      memorySize: props.memorySizeMb ?? 256,
+      environment: { variables: { ...props.environment } },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup],
+    });
+  }
+
+  /** Adds permissions the function's event source mapping needs (e.g. reading a stream). */
+  public grant(id: string, statements: readonly PolicyStatement[]): IamRolePolicy {
+    return grant(this, id, this.role, statements);
+  }
+}

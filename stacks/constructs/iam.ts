@@ -1,0 +1,45 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { Construct } from "constructs";
+
+export interface PolicyStatement {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** An IAM policy document as JSON text; Terraform resolves the references inside it. */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({
+      Effect: "Allow",
+      Action: [...s.actions],
+      Resource: [...s.resources],
+    })),
+  });
+}
+
+/** A role only the given AWS service may assume. */
+export function serviceRole(scope: Construct, id: string, name: string, service: string): IamRole {
+  return new IamRole(scope, id, {
+    name,
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    }),
+  });
+}
+
+/** Attaches one inline policy with exactly these statements to the role. */
+export function grant(
+  scope: Construct,
+  id: string,
+  role: IamRole,
+  statements: readonly PolicyStatement[],
+): IamRolePolicy {
+  return new IamRolePolicy(scope, id, {
+    name: id,
+    role: role.id,
+    policy: policyDocument(statements),
+  });
+}

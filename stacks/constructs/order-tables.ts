@@ -1,0 +1,61 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { Construct } from "constructs";
+
+export interface OrderTablesProps {
+  /** Prefix of every table name, e.g. `cqrs-direct-dev`. */
+  readonly namePrefix: string;
+  /** Provisioned read capacity of the summary table. */
+  readonly summaryReadCapacity: number;
+  /** Provisioned write capacity of the summary table. */
+  readonly summaryWriteCapacity: number;
+}
+
+/** Attribute names shared by the tables, the templates and the handlers. */
+export const LEDGER_TTL_ATTRIBUTE = "expires_at";
+
+/**
+ * The write model (details, every order, streamed), the read model (summary, one item per account)
+ * and the ledger of stream records already applied to the summary (exactly-once bookkeeping, off the summary table).
+ */
+export class OrderTables extends Construct {
+  public readonly details: DynamodbTable;
+  public readonly summary: DynamodbTable;
+  public readonly ledger: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: OrderTablesProps) {
+    super(scope, id);
+
+    this.details = new DynamodbTable(this, "details", {
+      name: `${props.namePrefix}-details`,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "accountid",
+      rangeKey: "vendorid",
+      attribute: [
+        { name: "accountid", type: "S" },
+        { name: "vendorid", type: "S" },
+      ],
+      streamEnabled: true,
+      streamViewType: "NEW_AND_OLD_IMAGES",
+      pointInTimeRecovery: { enabled: true },
+    });
+
+    this.summary = new DynamodbTable(this, "summary", {
+      name: `${props.namePrefix}-summary`,
+      billingMode: "PROVISIONED",
+      readCapacity: props.summaryReadCapacity,
+      writeCapacity: props.summaryWriteCapacity,
+      hashKey: "accountid",
+      attribute: [{ name: "accountid", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+    });
+
+    this.ledger = new DynamodbTable(this, "ledger", {
+      name: `${props.namePrefix}-applied-records`,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "id",
+      attribute: [{ name: "id", type: "S" }],
+      ttl: { enabled: true, attributeName: LEDGER_TTL_ATTRIBUTE },
+      pointInTimeRecovery: { enabled: true },
+    });
+  }
+}

@@ -1,0 +1,289 @@
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
+import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Fn, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { ApiSettings } from "../config";
+import { grant, serviceRole } from "./iam";
+import { digest, terraformTemplate } from "./templates";
+
+export interface OrdersApiProps {
+  /** Prefix of every name, e.g. `cqrs-direct-dev`. */
+  readonly namePrefix: string;
+  readonly region: string;
+  /** Receives `POST /order` (PutItem). */
+  readonly detailsTable: DynamodbTable;
+  /** Serves `GET /{accountid}` (GetItem). */
+  readonly summaryTable: DynamodbTable;
+  readonly settings: ApiSettings;
+  readonly logRetentionDays: number;
+}
+
+const JSON_TYPE = "application/json";
+
+/** Access log line: one JSON object per request. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  integrationStatus: "$context.integration.status",
+  integrationLatency: "$context.integration.latency",
+  errorMessage: "$context.error.message",
+  validationError: "$context.error.validationErrorString",
+});
+
+/** DynamoDB answers client errors with 400 and server errors with 5xx; the body names the error type. */
+const ERROR_RESPONSES = [
+  { statusCode: "400", selectionPattern: "4\\d{2}" },
+  { statusCode: "500", selectionPattern: "5\\d{2}" },
+] as const;
+
+interface RouteProps {
+  readonly httpMethod: "GET" | "POST";
+  readonly resource: ApiGatewayResource;
+  readonly action: "PutItem" | "GetItem";
+  readonly requestTemplate: string;
+  readonly successTemplate: string;
+  /** Status codes the success template may set through `$context.responseOverride.status`. */
+  readonly overrideStatusCodes: readonly string[];
+  readonly requestModels?: Record<string, string>;
+  readonly requestParameters?: Record<string, boolean>;
+  readonly validator: ApiGatewayRequestValidator;
+}
+
+/**
+ * REST API writing orders straight into the details table and reading summaries straight from the
+ * summary table: VTL mapping templates, no Lambda in the request path.
+ */
+export class OrdersApi extends Construct {
+  public readonly restApi: ApiGatewayRestApi;
+  public readonly stage: ApiGatewayStage;
+  public readonly role: IamRole;
+  public readonly accessLogGroup: CloudwatchLogGroup;
+  /** Base URL of the stage, e.g. `https://abc.execute-api.us-east-1.amazonaws.com/dev`. */
+  public readonly invokeUrl: string;
+
+  private readonly props: OrdersApiProps;
+  private readonly redeployOn: ITerraformDependable[] = [];
+  private readonly redeployIds: string[] = [];
+  private readonly redeployContent: unknown[] = [];
+
+  constructor(scope: Construct, id: string, props: OrdersApiProps) {
+    super(scope, id);
+    this.props = props;
+
+    this.restApi = new ApiGatewayRestApi(this, "api", {
+      name: `${props.namePrefix}-orders`,
+      description: "Coffee orders: POST /order writes the details table, GET /{accountid} reads the summary.",
+      endpointConfiguration: { types: ["REGIONAL"] },
+    });
+
+    this.role = serviceRole(this, "role", `${props.namePrefix}-api`, "apigateway.amazonaws.com");
+    const permissions = grant(this, "dynamodb-access", this.role, [
+      { actions: ["dynamodb:PutItem"], resources: [props.detailsTable.arn] },
+      { actions: ["dynamodb:GetItem"], resources: [props.summaryTable.arn] },
+    ]);
+    this.redeployOn.push(permissions);
+
+    const orderSchema = terraformTemplate("order-request.schema.json");
+    const orderModel = new ApiGatewayModel(this, "order-model", {
+      restApiId: this.restApi.id,
+      name: "OrderRequest",
+      contentType: JSON_TYPE,
+      schema: orderSchema,
+    });
+    this.redeployContent.push(orderSchema);
+    this.redeployIds.push(orderModel.id);
+
+    const bodyValidator = new ApiGatewayRequestValidator(this, "body-validator", {
+      restApiId: this.restApi.id,
+      name: "validate-body",
+      validateRequestBody: true,
+      validateRequestParameters: false,
+    });
+    const parameterValidator = new ApiGatewayRequestValidator(this, "parameter-validator", {
+      restApiId: this.restApi.id,
+      name: "validate-parameters",
+      validateRequestBody: false,
+      validateRequestParameters: true,
+    });
+    this.redeployIds.push(bodyValidator.id, parameterValidator.id);
+
+    const orderResource = new ApiGatewayResource(this, "order", {
+      restApiId: this.restApi.id,
+      parentId: this.restApi.rootResourceId,
+      pathPart: "order",
+    });
+    const accountResource = new ApiGatewayResource(this, "account", {
+      restApiId: this.restApi.id,
+      parentId: this.restApi.rootResourceId,
+      pathPart: "{accountid}",
+    });
+    this.redeployIds.push(orderResource.id, accountResource.id);
+
+    this.route("post-order", {
+      httpMethod: "POST",
+      resource: orderResource,
+      action: "PutItem",
+      requestTemplate: "order-request.vtl",
+      successTemplate: "order-response.vtl",
+      overrideStatusCodes: [],
+      requestModels: { [JSON_TYPE]: orderModel.name },
+      validator: bodyValidator,
+    });
+    this.route("get-summary", {
+      httpMethod: "GET",
+      resource: accountResource,
+      action: "GetItem",
+      requestTemplate: "summary-request.vtl",
+      successTemplate: "summary-response.vtl",
+      overrideStatusCodes: ["404"],
+      requestParameters: { "method.request.path.accountid": true },
+      validator: parameterValidator,
+    });
+
+    this.gatewayResponse("bad-request-body", "BAD_REQUEST_BODY", "400", "bad-request-body.json");
+    this.gatewayResponse(
+      "unsupported-media-type",
+      "UNSUPPORTED_MEDIA_TYPE",
+      "415",
+      "unsupported-media-type.json",
+    );
+
+    this.accessLogGroup = new CloudwatchLogGroup(this, "access-logs", {
+      name: `/aws/apigateway/${props.namePrefix}-orders`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    const deployment = new ApiGatewayDeployment(this, "deployment", {
+      restApiId: this.restApi.id,
+      triggers: {
+        redeployment: Fn.sha1(Fn.jsonencode([digest(this.redeployContent), ...this.redeployIds])),
+      },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: this.redeployOn,
+    });
+
+    this.stage = new ApiGatewayStage(this, "stage", {
+      restApiId: this.restApi.id,
+      deploymentId: deployment.id,
+      stageName: props.settings.stageName,
+      xrayTracingEnabled: true,
+      variables: {
+        detailsTableName: props.detailsTable.name,
+        summaryTableName: props.summaryTable.name,
+      },
+      accessLogSettings: {
+        destinationArn: this.accessLogGroup.arn,
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+
+    new ApiGatewayMethodSettings(this, "throttling", {
+      restApiId: this.restApi.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        throttlingRateLimit: props.settings.throttlingRateLimit,
+        throttlingBurstLimit: props.settings.throttlingBurstLimit,
+        metricsEnabled: true,
+      },
+    });
+
+    this.invokeUrl = this.stage.invokeUrl;
+  }
+
+  private route(id: string, route: RouteProps): void {
+    const method = new ApiGatewayMethod(this, `${id}-method`, {
+      restApiId: this.restApi.id,
+      resourceId: route.resource.id,
+      httpMethod: route.httpMethod,
+      authorization: "NONE",
+      requestValidatorId: route.validator.id,
+      requestModels: route.requestModels,
+      requestParameters: route.requestParameters,
+    });
+
+    const requestTemplate = terraformTemplate(route.requestTemplate);
+    const integration = new ApiGatewayIntegration(this, `${id}-integration`, {
+      restApiId: this.restApi.id,
+      resourceId: route.resource.id,
+      httpMethod: method.httpMethod,
+      type: "AWS",
+      integrationHttpMethod: "POST",
+      uri: `arn:aws:apigateway:${this.props.region}:dynamodb:action/${route.action}`,
+      credentials: this.role.arn,
+      passthroughBehavior: "NEVER",
+      requestTemplates: { [JSON_TYPE]: requestTemplate },
+    });
+
+    const successTemplate = terraformTemplate(route.successTemplate);
+    const errorTemplate = terraformTemplate("error-response.vtl");
+    const responses = [
+      { statusCode: "200", selectionPattern: undefined, template: successTemplate },
+      ...ERROR_RESPONSES.map((r) => ({ ...r, template: errorTemplate })),
+    ];
+    const methodResponseCodes = [...responses.map((r) => r.statusCode), ...route.overrideStatusCodes];
+    const methodResponses = methodResponseCodes.map(
+      (statusCode) =>
+        new ApiGatewayMethodResponse(this, `${id}-${statusCode}`, {
+          restApiId: this.restApi.id,
+          resourceId: route.resource.id,
+          httpMethod: method.httpMethod,
+          statusCode,
+          responseModels: { [JSON_TYPE]: "Empty" },
+        }),
+    );
+    const integrationResponses = responses.map(
+      (r) =>
+        new ApiGatewayIntegrationResponse(this, `${id}-integration-${r.statusCode}`, {
+          restApiId: this.restApi.id,
+          resourceId: route.resource.id,
+          httpMethod: method.httpMethod,
+          statusCode: r.statusCode,
+          selectionPattern: r.selectionPattern,
+          responseTemplates: { [JSON_TYPE]: r.template },
+          dependsOn: [integration, ...methodResponses],
+        }),
+    );
+
+    this.redeployIds.push(method.id, integration.id);
+    this.redeployContent.push(
+      { id, httpMethod: route.httpMethod, action: route.action, parameters: route.requestParameters ?? {} },
+      requestTemplate,
+      successTemplate,
+      errorTemplate,
+      methodResponseCodes,
+    );
+    this.redeployOn.push(method, integration, ...methodResponses, ...integrationResponses);
+  }
+
+  private gatewayResponse(id: string, responseType: string, statusCode: string, template: string): void {
+    const body = terraformTemplate(template);
+    const response = new ApiGatewayGatewayResponse(this, id, {
+      restApiId: this.restApi.id,
+      responseType,
+      statusCode,
+      responseTemplates: { [JSON_TYPE]: body },
+      responseParameters: { "gatewayresponse.header.Content-Type": "'application/json'" },
+    });
+    this.redeployContent.push(responseType, statusCode, body);
+    this.redeployOn.push(response);
+  }
+}

@@ -1,0 +1,91 @@
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { ProjectConfig, ProjectionSettings } from "./config";
+import { OrderTables } from "./constructs/order-tables";
+import { OrdersApi } from "./constructs/orders-api";
+import { useS3StateBackend } from "./constructs/state-backend";
+
+export const PROJECT_TAG = "cqrs-projections";
+
+/** The minimum Terraform that understands `use_lockfile` without deprecation warnings. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0";
+
+/**
+ * What both stacks share: providers, S3 state, the details/summary/ledger tables and the orders API.
+ * Subclasses add the projection from the details stream to the summary table.
+ */
+export abstract class ProjectionStack extends TerraformStack {
+  public readonly config: ProjectConfig;
+  /** Prefix of every resource name, e.g. `cqrs-direct-dev`. */
+  public readonly namePrefix: string;
+  public readonly tables: OrderTables;
+  public readonly api: OrdersApi;
+
+  protected constructor(
+    scope: Construct,
+    stackName: string,
+    shortName: string,
+    config: ProjectConfig,
+    projection: ProjectionSettings,
+  ) {
+    super(scope, stackName);
+    this.config = config;
+    this.namePrefix = `cqrs-${shortName}-${config.environment}`;
+
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    useS3StateBackend(this, config.state, config.environment, stackName);
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      defaultTags: [{ tags: { project: PROJECT_TAG, stack: stackName, environment: config.environment } }],
+    });
+    new ArchiveProvider(this, "archive");
+
+    this.tables = new OrderTables(this, "tables", {
+      namePrefix: this.namePrefix,
+      summaryReadCapacity: projection.summaryReadCapacity,
+      summaryWriteCapacity: projection.summaryWriteCapacity,
+    });
+
+    this.api = new OrdersApi(this, "orders-api", {
+      namePrefix: this.namePrefix,
+      region: config.region,
+      detailsTable: this.tables.details,
+      summaryTable: this.tables.summary,
+      settings: config.api,
+      logRetentionDays: config.logRetentionDays,
+    });
+
+    this.output("api_url", this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
+    this.output("details_table_name", this.tables.details.name, "Table keeping every order");
+    this.output("summary_table_name", this.tables.summary.name, "Table keeping one summary per account");
+    this.output(
+      "ledger_table_name",
+      this.tables.ledger.name,
+      "Stream records already applied to the summary",
+    );
+  }
+
+  protected output(id: string, value: string, description: string): void {
+    new TerraformOutput(this, id, { value, description });
+  }
+
+  /** Environment of the functions that write the summary table. */
+  protected summaryWriterEnvironment(serviceName: string): Record<string, string> {
+    return {
+      SUMMARY_TABLE_NAME: this.tables.summary.name,
+      LEDGER_TABLE_NAME: this.tables.ledger.name,
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_LOG_LEVEL: "INFO",
+    };
+  }
+
+  /** Exactly what writing the summary and its ledger takes (one transaction per account per batch). */
+  protected summaryWriterPermissions() {
+    return [
+      { actions: ["dynamodb:UpdateItem"], resources: [this.tables.summary.arn] },
+      { actions: ["dynamodb:PutItem"], resources: [this.tables.ledger.arn] },
+    ];
+  }
+}

@@ -1,0 +1,96 @@
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import type { Construct } from "constructs";
+import type { ProjectConfig } from "./config";
+import { BundledFunction } from "./constructs/bundled-function";
+import { QueueWithDeadLetter } from "./constructs/queue";
+import { StreamSubscription } from "./constructs/stream-subscription";
+import { ProjectionStack } from "./projection-stack";
+
+export const QUEUED_STACK_NAME = "queued-projection";
+
+/** AWS guidance: visibility timeout of at least six times the consumer's timeout, plus its batching window. */
+export function visibilityTimeoutFor(consumerTimeoutSeconds: number, batchingWindowSeconds: number): number {
+  return 6 * consumerTimeoutSeconds + batchingWindowSeconds;
+}
+
+/**
+ * details stream -> forward-to-queue -> SQS (DLQ) -> apply-summary (bounded concurrency) -> summary table.
+ * The stream side scales with the writes; the summary side scales with what the summary table can take.
+ */
+export class QueuedProjectionStack extends ProjectionStack {
+  public readonly forwarder: BundledFunction;
+  public readonly applier: BundledFunction;
+  public readonly updates: QueueWithDeadLetter;
+  public readonly subscription: StreamSubscription;
+  public readonly queueMapping: LambdaEventSourceMapping;
+
+  constructor(scope: Construct, config: ProjectConfig) {
+    super(scope, QUEUED_STACK_NAME, "queued", config, config.queued);
+
+    this.updates = new QueueWithDeadLetter(this, "summary-updates", {
+      name: `${this.namePrefix}-summary-updates`,
+      visibilityTimeoutSeconds: visibilityTimeoutFor(
+        config.functionTimeoutSeconds,
+        config.queue.maximumBatchingWindowInSeconds,
+      ),
+      maxReceiveCount: config.queue.maxReceiveCount,
+    });
+
+    this.forwarder = new BundledFunction(this, "forward-to-queue", {
+      entry: "forward-to-queue",
+      functionName: `${this.namePrefix}-forward-to-queue`,
+      environment: {
+        SUMMARY_QUEUE_URL: this.updates.queue.url,
+        POWERTOOLS_SERVICE_NAME: "forward-to-queue",
+        POWERTOOLS_LOG_LEVEL: "INFO",
+      },
+      timeoutSeconds: config.functionTimeoutSeconds,
+      logRetentionDays: config.logRetentionDays,
+      permissions: [{ actions: ["sqs:SendMessage"], resources: [this.updates.queue.arn] }],
+    });
+
+    this.subscription = new StreamSubscription(this, "details-stream", {
+      table: this.tables.details,
+      consumer: this.forwarder,
+      settings: config.stream,
+      failureQueueName: `${this.namePrefix}-forwarding-failures`,
+    });
+
+    this.applier = new BundledFunction(this, "apply-summary", {
+      entry: "apply-summary",
+      functionName: `${this.namePrefix}-apply-summary`,
+      environment: this.summaryWriterEnvironment("apply-summary"),
+      timeoutSeconds: config.functionTimeoutSeconds,
+      logRetentionDays: config.logRetentionDays,
+      permissions: this.summaryWriterPermissions(),
+    });
+    const consumePermissions = this.applier.grant("consume-summary-updates", [
+      {
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        resources: [this.updates.queue.arn],
+      },
+    ]);
+
+    this.queueMapping = new LambdaEventSourceMapping(this, "summary-updates-mapping", {
+      eventSourceArn: this.updates.queue.arn,
+      functionName: this.applier.function.arn,
+      batchSize: config.queue.batchSize,
+      maximumBatchingWindowInSeconds: config.queue.maximumBatchingWindowInSeconds,
+      scalingConfig: { maximumConcurrency: config.queue.maximumConcurrency },
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      dependsOn: [this.applier.function, consumePermissions],
+    });
+
+    this.output("summary_updates_queue_url", this.updates.queue.url, "Summary updates waiting to be applied");
+    this.output(
+      "summary_updates_dlq_url",
+      this.updates.deadLetterQueue.url,
+      "Updates that failed maxReceiveCount times",
+    );
+    this.output(
+      "failure_queue_url",
+      this.subscription.failureQueue.url,
+      "Stream batches the forwarder gave up on",
+    );
+  }
+}
