@@ -39,6 +39,8 @@ export interface ApiSettings {
 
 export interface ProjectConfig {
   readonly region: string;
+  /** SNS topic notified by the alarms; none when unset. */
+  readonly alarmTopicArn?: string;
   readonly environment: string;
   readonly logRetentionDays: number;
   readonly functionTimeoutSeconds: number;
@@ -175,6 +177,11 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "queued-projection: SQS batching window (0-300; at least 1 when batch size > 10).",
   },
   {
+    variable: "CQRS_ALARM_TOPIC_ARN",
+    defaultValue: "",
+    description: "SNS topic ARN notified by every alarm (none when empty).",
+  },
+  {
     variable: "CQRS_QUEUE_MAX_CONCURRENCY",
     defaultValue: "2",
     description: "queued-projection: maximum concurrent apply-summary invocations (2-1000).",
@@ -234,8 +241,15 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       `CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10, got "${queueWindow}"`,
     );
   }
+  const alarmTopic = env.CQRS_ALARM_TOPIC_ARN?.trim();
+  if (alarmTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(alarmTopic)) {
+    throw new ConfigError(
+      `CQRS_ALARM_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${alarmTopic}"`,
+    );
+  }
   return {
     region,
+    alarmTopicArn: alarmTopic || undefined,
     environment,
     logRetentionDays,
     functionTimeoutSeconds: integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS", 1, 900),

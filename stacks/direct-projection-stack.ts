@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { ProjectConfig } from "./config";
+import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
 import { StreamSubscription } from "./constructs/stream-subscription";
 import { ProjectionStack } from "./projection-stack";
@@ -28,6 +29,15 @@ export class DirectProjectionStack extends ProjectionStack {
       consumer: this.projector,
       settings: config.stream,
       failureQueueName: `${this.namePrefix}-projection-failures`,
+    });
+
+    new ProjectionAlarms(this, "alarms", {
+      namePrefix: this.namePrefix,
+      failureQueues: [this.subscription.failureQueue],
+      summaryTable: this.tables.summary,
+      functions: [this.projector.function],
+      streamConsumer: this.projector.function,
+      alarmTopicArn: config.alarmTopicArn,
     });
 
     this.output("failure_queue_url", this.subscription.failureQueue.url, "Batches the projection gave up on");

@@ -1,6 +1,7 @@
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import type { Construct } from "constructs";
 import type { ProjectConfig } from "./config";
+import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
 import { QueueWithDeadLetter } from "./constructs/queue";
 import { StreamSubscription } from "./constructs/stream-subscription";
@@ -79,6 +80,15 @@ export class QueuedProjectionStack extends ProjectionStack {
       scalingConfig: { maximumConcurrency: config.queue.maximumConcurrency },
       functionResponseTypes: ["ReportBatchItemFailures"],
       dependsOn: [this.applier.function, consumePermissions],
+    });
+
+    new ProjectionAlarms(this, "alarms", {
+      namePrefix: this.namePrefix,
+      failureQueues: [this.updates.deadLetterQueue, this.subscription.failureQueue],
+      summaryTable: this.tables.summary,
+      functions: [this.forwarder.function, this.applier.function],
+      streamConsumer: this.forwarder.function,
+      alarmTopicArn: config.alarmTopicArn,
     });
 
     this.output("summary_updates_queue_url", this.updates.queue.url, "Summary updates waiting to be applied");

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { ConfigError, loadConfig, SETTINGS } from "../../stacks/config";
 
 describe("loadConfig", () => {
@@ -52,6 +54,11 @@ describe("loadConfig", () => {
       /CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10/,
     );
     expect(loadConfig({ CQRS_QUEUE_BATCH_SIZE: "20" }).queue.batchSize).toBe(20);
+  });
+
+  test("the README documents every setting", () => {
+    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    for (const { variable } of SETTINGS) expect(readme).toMatch(new RegExp(`\\|\\s*\`${variable}\`\\s*\\|`));
   });
 
   test("every documented setting is read", () => {

@@ -286,3 +286,41 @@ describe("configuration reaches the synthesized stacks", () => {
     expect(resourceNamed(json, "aws_api_gateway_stage", "stage").stage_name).toBe("v1");
   });
 });
+
+describe("alarms", () => {
+  test("direct: failure queue, summary throttling, function errors and iterator age", () => {
+    const { json } = synthDirect();
+    const alarms = Object.values(resources(json, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual([
+      "ApproximateNumberOfMessagesVisible",
+      "Errors",
+      "IteratorAge",
+      "WriteThrottleEvents",
+    ]);
+    expect(alarms.find((a) => a.metric_name === "WriteThrottleEvents")?.dimensions).toEqual({
+      TableName: ref(json, "aws_dynamodb_table", "summary", "name"),
+    });
+    expect(alarms.every((a) => a.alarm_actions === undefined)).toBe(true);
+  });
+
+  test("queued: the DLQ and the forwarding failures both alarm; actions go to the configured topic", () => {
+    const topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+    const { json } = synthQueued(defaultConfig({ CQRS_ALARM_TOPIC_ARN: topic }));
+    const alarms = Object.values(resources(json, "aws_cloudwatch_metric_alarm"));
+    const queueAlarms = alarms.filter((a) => a.metric_name === "ApproximateNumberOfMessagesVisible");
+    expect(queueAlarms.map((a) => (a.dimensions as { QueueName: string }).QueueName).sort()).toEqual(
+      [
+        ref(json, "aws_sqs_queue", "dead-letter", "name"),
+        ref(json, "aws_sqs_queue", "on-failure", "name"),
+      ].sort(),
+    );
+    expect(alarms.filter((a) => a.metric_name === "Errors")).toHaveLength(2);
+    expect(alarms.every((a) => JSON.stringify(a.alarm_actions) === JSON.stringify([topic]))).toBe(true);
+  });
+
+  test("an alarm topic that is not an SNS ARN is refused", () => {
+    expect(() => defaultConfig({ CQRS_ALARM_TOPIC_ARN: "oncall" })).toThrow(
+      /CQRS_ALARM_TOPIC_ARN must be an SNS topic ARN/,
+    );
+  });
+});
