@@ -1,11 +1,15 @@
 import { parseArgs } from "node:util";
+import { describeFaults, FAULT_FLAG_OPTIONS, FAULT_USAGE, faultSettingsFrom } from "./faults";
 import { DEFAULT_PORTS, LocalRuntimeError, portSetting, startLocalRuntime } from "./local-runtime";
 
 const USAGE = `Usage: npm start -- [--stack NAME]... [--direct-port N] [--queued-port N] [--no-synth]
+                    [--faults hostile] [--fault-... SCHEDULE]... [--fault-throttle] [--fault-seed N]
 
 Synthesizes (when cdktf.out is stale) and runs the synthesized stacks on this machine:
 DynamoDB Local, an SQS emulator, API Gateway, Lambda and event source mappings.
-Ports also come from CQRS_LOCAL_DIRECT_PORT and CQRS_LOCAL_QUEUED_PORT (defaults 4010, 4020).`;
+Ports also come from CQRS_LOCAL_DIRECT_PORT and CQRS_LOCAL_QUEUED_PORT (defaults 4010, 4020).
+
+${FAULT_USAGE}`;
 
 function parsePort(text: string, setting: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535) {
@@ -22,6 +26,7 @@ async function main(): Promise<void> {
       "queued-port": { type: "string" },
       "no-synth": { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      ...FAULT_FLAG_OPTIONS,
     },
   });
   if (values.help) {
@@ -36,11 +41,14 @@ async function main(): Promise<void> {
     if (fromFlag !== undefined) ports[stack] = parsePort(fromFlag, setting.flag);
     else if (fromEnv) ports[stack] = parsePort(fromEnv, setting.variable);
   }
+  const faults = faultSettingsFrom(values);
 
   const runtime = await startLocalRuntime({
     stacks: values.stack,
     ports,
     synth: !values["no-synth"],
+    faults,
+    functionLogs: "inherit",
     log: (line) => console.log(line),
     onEmulatorExit: (message) => {
       console.error(`error: ${message}`);
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
   }
   const width = Math.max(...runtime.stacks.map((stack) => stack.name.length));
   for (const stack of runtime.stacks) console.log(`${stack.name.padEnd(width)}  ${stack.url}`);
+  console.log(describeFaults(runtime.faults.settings, runtime.faults.seed));
   console.log("endpoints written to .cqrs-local/endpoints.json; Ctrl-C stops everything");
 
   let stopping = false;

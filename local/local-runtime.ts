@@ -1,10 +1,16 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
+import { DEFAULT_STATE_DIR, stackEndpoints, writeEndpointsFile } from "./endpoints-file";
+import {
+  type DynamoDbCapacityProxy,
+  FaultInjection,
+  type FaultSettings,
+  startDynamoDbCapacityProxy,
+} from "./faults";
 import { isPortFree } from "./free-port";
+import type { FunctionLogs } from "./lambda";
 import { type SqsLocal, startSqsLocal } from "./sqs-local";
 import { notEmulated, type RunningStack, startStack } from "./stack-runtime";
-import { DEFAULT_OUTDIR, PROJECT_ROOT, synthesize, synthIsStale } from "./synthesize";
+import { DEFAULT_OUTDIR, synthesize, synthIsStale } from "./synthesize";
 import { listSynthesizedStacks, readSynthesizedStack } from "./terraform/terraform-document";
 
 export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
@@ -37,18 +43,25 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Called if an emulator dies while running. */
   onEmulatorExit?: (message: string) => void;
+  /** Faults injected around the real handlers (local/faults); none by default. */
+  faults?: FaultSettings;
+  /** Where the functions' stdout/stderr (Powertools JSON logs) goes. Default "inherit". */
+  functionLogs?: FunctionLogs;
 }
 
 export interface LocalRuntime {
   stacks: RunningStack[];
   dynamodb: DynamoDbLocal;
   sqs: SqsLocal;
+  /**
+   * The functions reach DynamoDB through this proxy: it counts their writes per table and, with
+   * faults.throttle, enforces provisioned write capacity.
+   */
+  capacityProxy: DynamoDbCapacityProxy;
+  /** Settings, seed and counters (`faults.counters()`) of the fault injection, across all stacks. */
+  faults: FaultInjection;
   notEmulated: string[];
   stop(): Promise<void>;
-}
-
-export interface EndpointsFile {
-  [stack: string]: { url: string; apiKey: string | null };
 }
 
 /** Synthesizes if needed, starts the emulators once and every requested stack on them. */
@@ -78,6 +91,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
   }
   const synthesized = names.map((name) => readSynthesizedStack(outdir, name));
+  const faults = new FaultInjection(options.faults);
 
   let stopping = false;
   const reportExit =
@@ -90,17 +104,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
   const dynamodb = await startDynamoDbLocal({ onExit: reportExit("DynamoDB Local") });
   let sqs: SqsLocal;
+  let capacityProxy: DynamoDbCapacityProxy;
   try {
-    sqs = await startSqsLocal({ onExit: reportExit("SQS emulator") });
+    capacityProxy = await startDynamoDbCapacityProxy({
+      target: dynamodb.endpoint,
+      throttle: faults.settings.throttle === true,
+    });
   } catch (error) {
     await dynamodb.stop();
     throw error;
   }
+  try {
+    sqs = await startSqsLocal({ onExit: reportExit("SQS emulator") });
+  } catch (error) {
+    await Promise.allSettled([capacityProxy.stop(), dynamodb.stop()]);
+    throw error;
+  }
+  faults.countWritesWith(capacityProxy);
 
   const running: RunningStack[] = [];
   const stopAll = async () => {
     stopping = true;
     await Promise.allSettled(running.map((stack) => stack.stop()));
+    await capacityProxy.stop().catch(() => {});
     await Promise.allSettled([dynamodb.stop(), sqs.stop()]);
   };
   try {
@@ -108,8 +134,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       running.push(
         await startStack(
           stack,
-          { dynamodbEndpoint: dynamodb.endpoint, sqsEndpoint: sqs.endpoint },
-          { port: ports[stack.name], log },
+          {
+            dynamodbEndpoint: dynamodb.endpoint,
+            sqsEndpoint: sqs.endpoint,
+            functionDynamodbEndpoint: capacityProxy.endpoint,
+          },
+          {
+            port: ports[stack.name],
+            log,
+            faults,
+            capacityProxy,
+            functionLogs: options.functionLogs,
+          },
         ),
       );
     }
@@ -118,19 +154,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     throw error;
   }
 
-  const stateDir = options.stateDir === undefined ? path.join(PROJECT_ROOT, ".cqrs-local") : options.stateDir;
+  const stateDir = options.stateDir === undefined ? DEFAULT_STATE_DIR : options.stateDir;
   if (stateDir) {
-    mkdirSync(stateDir, { recursive: true });
-    const endpoints: EndpointsFile = Object.fromEntries(
-      running.map((stack) => [stack.name, { url: stack.url, apiKey: stack.apiKey }]),
+    const emulators = { dynamodbEndpoint: dynamodb.endpoint, sqsEndpoint: sqs.endpoint };
+    writeEndpointsFile(
+      Object.fromEntries(running.map((stack) => [stack.name, stackEndpoints(stack, emulators)])),
+      stateDir,
     );
-    writeFileSync(path.join(stateDir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
   }
 
   return {
     stacks: running,
     dynamodb,
     sqs,
+    capacityProxy,
+    faults,
     notEmulated: [...new Set(synthesized.flatMap((stack) => notEmulated(stack)))].sort(),
     stop: stopAll,
   };

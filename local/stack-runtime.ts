@@ -2,7 +2,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type RunningRestApi, startRestApiServer } from "./apigateway";
-import type { LocalFunction } from "./lambda";
+import { type CapacityTable, type FaultCounters, FaultInjection } from "./faults";
+import type { FunctionLogs, LocalFunction } from "./lambda";
 import { localClientConfig, localCredentials } from "./local-credentials";
 import { createEventSourceMappings, type LocalMapping } from "./provision/event-source-mappings";
 import { createFunctions } from "./provision/functions";
@@ -27,6 +28,12 @@ export interface StartStackOptions {
   port: number;
   host?: string;
   log?: (line: string) => void;
+  /** Fault injection around the functions and SQS mappings; none by default. */
+  faults?: FaultInjection;
+  /** Told about the stack's tables once created (the capacity proxy at functionDynamodbEndpoint). */
+  capacityProxy?: { addTables(tables: Iterable<CapacityTable>): void };
+  /** Where the functions' stdout/stderr goes. Default "inherit". */
+  functionLogs?: FunctionLogs;
 }
 
 export interface RunningStack {
@@ -42,6 +49,8 @@ export interface RunningStack {
   api: RunningRestApi;
   /** The stack's Terraform outputs, resolved to the local resources (as `terraform output` would show). */
   outputs: Record<string, unknown>;
+  /** Faults injected into this stack's functions and its tables' write counters, so far. */
+  faultCounters(): FaultCounters;
   stop(): Promise<void>;
 }
 
@@ -77,13 +86,24 @@ export async function startStack(
   const streams = new DynamoDBStreamsClient(clientConfig);
   const sqs = new SQSClient({ ...localClientConfig(emulators.sqsEndpoint), region });
 
+  const faults = options.faults ?? new FaultInjection({ seed: 0 });
   const tables = await createTables(model, dynamodb);
+  options.capacityProxy?.addTables(tables);
   const queues = await createQueues(model, sqs);
-  const functions = createFunctions(model, {
-    dynamodb: emulators.functionDynamodbEndpoint ?? emulators.dynamodbEndpoint,
-    sqs: emulators.sqsEndpoint,
-  });
-  const mappings = createEventSourceMappings(model, { functions, tables, queues, streams, sqs });
+  const functions = createFunctions(
+    model,
+    {
+      dynamodb: emulators.functionDynamodbEndpoint ?? emulators.dynamodbEndpoint,
+      sqs: emulators.sqsEndpoint,
+    },
+    options.functionLogs,
+  );
+  const detachFaults = [...functions.values()].map((fn) => faults.attach(fn));
+  const mappings = createEventSourceMappings(
+    model,
+    { functions, tables, queues, streams, sqs },
+    { sqsDeleteSucceeded: (functionName) => faults.deleteSucceeded(functionName) },
+  );
 
   const stages = restApiStages(model);
   if (stages.length !== 1) {
@@ -120,9 +140,15 @@ export async function startStack(
     mappings,
     api,
     outputs,
+    faultCounters: () =>
+      faults.counters({
+        functions: [...functions.values()].map((fn) => fn.name),
+        tables: tables.map((table) => table.name),
+      }),
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const detach of detachFaults) detach();
       await api.stop();
       await Promise.all(mappings.map((m) => m.source.stop()));
       await Promise.all([...functions.values()].map((fn) => fn.close()));

@@ -29,6 +29,7 @@ beforeAll(async () => {
     synthEnvironment: FAST_FAILURE_SETTINGS,
     ports: { "direct-projection": 0, "queued-projection": 0 },
     stateDir: null,
+    functionLogs: "silent",
   });
   dynamodb = new DynamoDBClient(localClientConfig(runtime.dynamodb.endpoint));
   sqs = new SQSClient(localClientConfig(runtime.sqs.endpoint));

@@ -28,6 +28,7 @@ export class SqsEventSource {
     messagesDeleted: 0,
     messagesFailed: 0,
     messagesFilteredOut: 0,
+    messagesNotDeleted: 0,
     batches: 0,
     inFlight: 0,
     maxInFlight: 0,
@@ -161,7 +162,9 @@ export class SqsEventSource {
       this.counters.inFlight--;
     }
     this.counters.messagesFailed += wanted.length - succeeded.length;
-    await this.delete(succeeded);
+    const deleted = this.config.deleteSucceeded ? this.config.deleteSucceeded(succeeded) : succeeded;
+    this.counters.messagesNotDeleted += succeeded.length - deleted.length;
+    await this.delete(deleted);
   }
 
   /** Invokes the function; returns the records to delete. */

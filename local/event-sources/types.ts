@@ -1,5 +1,6 @@
 import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSRecord } from "aws-lambda";
 import type { FunctionInvoke } from "../lambda/types";
 
 /** An EventBridge-style pattern, as an object or as its JSON text. */
@@ -65,6 +66,11 @@ export interface SqsEventSourceConfig {
   sqsClient: SQSClient;
   /** ReceiveMessage WaitTimeSeconds while the queue is empty. Default 2. */
   longPollSeconds?: number;
+  /**
+   * Picks which messages of a successful invocation are deleted; the others stay in flight and
+   * reappear after the visibility timeout (fault injection: a lost delete). Default: all of them.
+   */
+  deleteSucceeded?: (succeeded: SQSRecord[]) => SQSRecord[];
   log?: (message: string) => void;
 }
 
@@ -74,6 +80,8 @@ export interface SqsEventSourceStats {
   /** Messages of failed invocations or reported item failures, left to reappear after the visibility timeout. */
   messagesFailed: number;
   messagesFilteredOut: number;
+  /** Messages that succeeded but were left in the queue by deleteSucceeded. */
+  messagesNotDeleted: number;
   batches: number;
   inFlight: number;
   maxInFlight: number;

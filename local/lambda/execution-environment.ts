@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { type FunctionLogs, routeWorkerOutput, workerOutputOptions } from "./function-logs";
 import type { WorkerInit, WorkerMessage } from "./types";
 
 const runtimeWorkerFile = join(__dirname, "runtime-worker.cjs");
@@ -21,12 +22,14 @@ export class ExecutionEnvironment {
   private onMessage?: (message: WorkerMessage) => void;
   private onDeath?: (failure: EnvironmentFailure) => void;
 
-  private constructor(init: WorkerInit, env: Record<string, string>) {
+  private constructor(init: WorkerInit, env: Record<string, string>, logs: FunctionLogs) {
     this.worker = new Worker(runtimeWorkerFile, {
       workerData: init,
       env,
       resourceLimits: { maxOldGenerationSizeMb: init.memorySizeMb },
+      ...workerOutputOptions(logs),
     });
+    routeWorkerOutput(this.worker, init.functionName, logs);
     this.worker.on("message", (message: WorkerMessage) => this.onMessage?.(message));
     this.worker.on("error", (error) => this.die(failure(error.name || "Runtime.Unknown", error.message)));
     this.worker.on("exit", (code) =>
@@ -38,8 +41,9 @@ export class ExecutionEnvironment {
   static async start(
     init: WorkerInit,
     env: Record<string, string>,
+    logs: FunctionLogs = "inherit",
   ): Promise<ExecutionEnvironment | EnvironmentFailure> {
-    const environment = new ExecutionEnvironment(init, env);
+    const environment = new ExecutionEnvironment(init, env, logs);
     const initFailure = await environment.exchange<EnvironmentFailure | undefined>(initTimeoutMs, {
       onMessage: (message, settle) => {
         if (message.type === "ready") settle(undefined);

@@ -1,3 +1,4 @@
+export type { FunctionLogs } from "./function-logs";
 export { LocalFunction } from "./local-function";
 export type {
   FunctionInvoke,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Semaphore } from "../semaphore";
 import { ExecutionEnvironment } from "./execution-environment";
+import type { FunctionLogs } from "./function-logs";
 import { lambdaEnvironmentVariables } from "./lambda-environment-variables";
 import type {
   Invocation,
@@ -24,7 +25,8 @@ export class LocalFunction {
   readonly arn: string;
   private readonly init: WorkerInit;
   private readonly env: Record<string, string>;
-  private readonly timeoutSeconds: number;
+  readonly timeoutSeconds: number;
+  private readonly logs: FunctionLogs;
   private readonly concurrency: Semaphore;
   private readonly warm: ExecutionEnvironment[] = [];
   private readonly busy = new Set<ExecutionEnvironment>();
@@ -45,6 +47,7 @@ export class LocalFunction {
     this.name = config.name;
     this.arn = config.functionArn ?? `arn:aws:lambda:${region}:000000000000:function:${config.name}`;
     this.timeoutSeconds = config.timeoutSeconds;
+    this.logs = config.logs ?? "inherit";
     this.concurrency = new Semaphore(config.maxConcurrency ?? defaultMaxConcurrency);
     this.init = {
       functionName: config.name,
@@ -74,7 +77,12 @@ export class LocalFunction {
   /** Synchronous (RequestResponse) invocation through the middleware chain. */
   invoke(event: unknown, options: InvokeOptions = {}): Promise<InvocationResult> {
     const chain = [...this.middleware, ...(options.middleware ?? [])];
-    const invocation: Invocation = { functionName: this.name, functionArn: this.arn, event };
+    const invocation: Invocation = {
+      functionName: this.name,
+      functionArn: this.arn,
+      timeoutSeconds: this.timeoutSeconds,
+      event,
+    };
     const callAt = (index: number, currentEvent: unknown): Promise<InvocationResult> => {
       const middleware = chain[index];
       if (!middleware) return this.invokeHandler(currentEvent);
@@ -144,6 +152,6 @@ export class LocalFunction {
 
   private startEnvironment() {
     this.counters.coldStarts++;
-    return ExecutionEnvironment.start(this.init, this.env);
+    return ExecutionEnvironment.start(this.init, this.env, this.logs);
   }
 }

@@ -1,3 +1,5 @@
+import type { FunctionLogs } from "./function-logs";
+
 export interface LocalFunctionConfig {
   name: string;
   /** Absolute path to the CommonJS bundle. */
@@ -12,6 +14,8 @@ export interface LocalFunctionConfig {
   region?: string;
   /** Defaults to arn:aws:lambda:<region>:000000000000:function:<name>. */
   functionArn?: string;
+  /** Where the handler's stdout/stderr goes. Default "inherit". */
+  logs?: FunctionLogs;
 }
 
 export interface InvocationSucceeded {
@@ -39,6 +43,8 @@ export type FunctionInvoke = (event: unknown) => Promise<InvocationResult>;
 export interface Invocation {
   functionName: string;
   functionArn: string;
+  /** The function's configured timeout. */
+  timeoutSeconds: number;
   event: unknown;
 }
 

@@ -1,5 +1,6 @@
 import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSRecord } from "aws-lambda";
 import { DynamoDbStreamEventSource } from "../event-sources/dynamodb-stream-event-source";
 import { SqsEventSource } from "../event-sources/sqs-event-source";
 import type { FilterPattern, StartingPosition } from "../event-sources/types";
@@ -17,6 +18,11 @@ export interface MappingTargets {
   queues: LocalQueue[];
   streams: DynamoDBStreamsClient;
   sqs: SQSClient;
+}
+
+export interface MappingHooks {
+  /** An SQS mapping's choice of which succeeded messages are deleted (fault injection), per function name. */
+  sqsDeleteSucceeded?: (functionName: string) => ((succeeded: SQSRecord[]) => SQSRecord[]) | undefined;
 }
 
 export interface LocalMapping {
@@ -56,7 +62,11 @@ function functionOf(targets: MappingTargets, nameOrArn: string, where: string): 
  * One local poller per `aws_lambda_event_source_mapping`, configured with exactly the synthesized
  * settings and AWS's defaults where the stack leaves one out.
  */
-export function createEventSourceMappings(model: StackModel, targets: MappingTargets): LocalMapping[] {
+export function createEventSourceMappings(
+  model: StackModel,
+  targets: MappingTargets,
+  hooks: MappingHooks = {},
+): LocalMapping[] {
   const mappings: LocalMapping[] = [];
   for (const [logicalId, raw] of model.resources("aws_lambda_event_source_mapping")) {
     assertSupported("aws_lambda_event_source_mapping", logicalId, raw);
@@ -134,6 +144,7 @@ export function createEventSourceMappings(model: StackModel, targets: MappingTar
           reportBatchItemFailures,
           filterCriteria,
           sqsClient: targets.sqs,
+          deleteSucceeded: hooks.sqsDeleteSucceeded?.(fn.name),
         }),
       });
     } else {

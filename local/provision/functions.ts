@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { LocalFunction } from "../lambda";
+import { type FunctionLogs, LocalFunction } from "../lambda";
 import {
   assertSupported,
   REFERENCE_TO_ARCHIVE,
@@ -22,7 +22,11 @@ const NODE_RUNTIMES = /^nodejs\d+\.x$/;
  * to the local resources. The AWS SDK inside reaches the emulators through the standard
  * AWS_ENDPOINT_URL_* variables.
  */
-export function createFunctions(model: StackModel, endpoints: FunctionEndpoints): Map<string, LocalFunction> {
+export function createFunctions(
+  model: StackModel,
+  endpoints: FunctionEndpoints,
+  logs: FunctionLogs = "inherit",
+): Map<string, LocalFunction> {
   describeArchives(model);
   const functions = new Map<string, LocalFunction>();
   for (const [logicalId, raw] of model.resources("aws_lambda_function")) {
@@ -58,6 +62,7 @@ export function createFunctions(model: StackModel, endpoints: FunctionEndpoints)
       timeoutSeconds: Number(config.timeout ?? 3),
       memorySizeMb: Number(config.memory_size ?? 128),
       region: model.region,
+      logs,
       environment: {
         ...variables,
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,

@@ -39,7 +39,7 @@ export class ProjectionAlarms extends Construct {
         new CloudwatchMetricAlarm(this, alarmId, { ...config, alarmActions: actions, okActions: actions }),
       );
 
-    props.failureQueues.forEach((queue, index) =>
+    for (const [index, queue] of props.failureQueues.entries()) {
       alarm(`failed-work-${index}`, {
         alarmName: `${queue.name}-not-empty`,
         alarmDescription: "Records the projection gave up on are waiting here: inspect, fix, redrive.",
@@ -52,8 +52,8 @@ export class ProjectionAlarms extends Construct {
         threshold: 0,
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
-      }),
-    );
+      });
+    }
 
     alarm("summary-throttled", {
       alarmName: `${props.namePrefix}-summary-write-throttles`,
@@ -70,7 +70,7 @@ export class ProjectionAlarms extends Construct {
       treatMissingData: "notBreaching",
     });
 
-    props.functions.forEach((fn, index) =>
+    for (const [index, fn] of props.functions.entries()) {
       alarm(`function-errors-${index}`, {
         alarmName: `${fn.functionName}-errors`,
         alarmDescription:
@@ -84,8 +84,8 @@ export class ProjectionAlarms extends Construct {
         threshold: 0,
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
-      }),
-    );
+      });
+    }
 
     alarm("stream-behind", {
       alarmName: `${props.namePrefix}-stream-iterator-age`,

@@ -1,0 +1,72 @@
+import { type AttributeValue, paginateScan } from "@aws-sdk/client-dynamodb";
+import { aggregateDeltas } from "../../functions/domain/aggregate-deltas";
+import { InvalidOrderError, UnprocessableRecordError } from "../../functions/domain/errors";
+import { summaryDeltaOf } from "../../functions/domain/summary-delta";
+import type { ItemImage, SummaryDelta } from "../../functions/domain/types";
+import type { ReconcileTarget, SummaryFigures, UnprojectableItem } from "./types";
+
+export interface ExpectedSummaries {
+  /** Accounts with at least one projectable details item. */
+  byAccount: Map<string, SummaryFigures>;
+  unprojectable: UnprojectableItem[];
+  detailsItems: number;
+}
+
+/**
+ * Recomputes every account's summary from the details table (consistent, paginated scan) with the
+ * projection's own domain code: each item counts as the INSERT the projection would apply for it now.
+ */
+export async function expectedSummaries(target: ReconcileTarget): Promise<ExpectedSummaries> {
+  const byAccount = new Map<string, SummaryFigures>();
+  const unprojectable: UnprojectableItem[] = [];
+  let detailsItems = 0;
+  const pages = paginateScan(
+    { client: target.dynamodb },
+    {
+      TableName: target.detailsTable,
+      ConsistentRead: true,
+      ProjectionExpression: "#account, #vendor, #price, #quantity",
+      ExpressionAttributeNames: {
+        "#account": "accountid",
+        "#vendor": "vendorid",
+        "#price": "unitprice",
+        "#quantity": "quantity",
+      },
+    },
+  );
+  for await (const page of pages) {
+    const deltas: SummaryDelta[] = [];
+    for (const item of page.Items ?? []) {
+      detailsItems += 1;
+      const projected = projectItem(item);
+      if ("reason" in projected) unprojectable.push(projected);
+      else deltas.push(projected);
+    }
+    for (const change of aggregateDeltas(deltas)) {
+      const sofar = byAccount.get(change.accountId);
+      byAccount.set(change.accountId, {
+        accountTotal: sofar ? sofar.accountTotal.plus(change.amount) : change.amount,
+        orderCount: (sofar?.orderCount ?? 0) + change.orderCount,
+      });
+    }
+  }
+  return { byAccount, unprojectable, detailsItems };
+}
+
+function projectItem(item: Record<string, AttributeValue>): SummaryDelta | UnprojectableItem {
+  const accountId = item.accountid?.S ?? "";
+  const vendorId = item.vendorid?.S ?? "";
+  // The SDK's and the stream's AttributeValue types differ only for binary values; the domain reads S and N.
+  const image = item as unknown as ItemImage;
+  try {
+    return summaryDeltaOf({
+      eventID: `${accountId}/${vendorId}`,
+      eventName: "INSERT",
+      dynamodb: { Keys: { accountid: image.accountid, vendorid: image.vendorid }, NewImage: image },
+    });
+  } catch (error) {
+    if (!(error instanceof UnprocessableRecordError)) throw error;
+    const reason = error.cause instanceof InvalidOrderError ? error.cause.message : error.message;
+    return { accountId, vendorId, reason };
+  }
+}
