@@ -58,7 +58,11 @@ function replay(operations: Operation[]): OrderHistory {
   return { records, finalOrders: [...table.values()] };
 }
 
-export const orderHistory: fc.Arbitrary<OrderHistory> = fc.array(operation, { maxLength: 60 }).map(replay);
+/** Histories of up to maxOperations writes; size "medium" or larger makes long histories common. */
+export const orderHistoryOf = (options: { maxOperations: number; size?: fc.SizeForArbitrary }) =>
+  fc.array(operation, { maxLength: options.maxOperations, size: options.size }).map(replay);
+
+export const orderHistory: fc.Arbitrary<OrderHistory> = orderHistoryOf({ maxOperations: 60 });
 
 export interface ComparableSummary {
   [accountId: string]: { amount: string; orderCount: number };
