@@ -4,10 +4,11 @@ import * as path from "node:path";
 import { DynamoDBClient, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { getSummary, postOrder } from "../../local/load/api-client";
-import { randomOrder, seededRandom } from "../../local/load/orders";
+import { randomOrder } from "../../local/load/orders";
 import { runLoad } from "../../local/load/run-load";
 import { localClientConfig } from "../../local/local-credentials";
 import { type LocalRuntime, startLocalRuntime } from "../../local/local-runtime";
+import { seededRandom } from "../../local/seeded-random";
 import type { RunningStack } from "../../local/stack-runtime";
 
 /** Short timeouts so that redrive after maxReceiveCount happens within seconds (visibility = 6 x 2 + 1 s). */

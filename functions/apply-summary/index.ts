@@ -3,7 +3,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { changeRecordFromQueueMessage } from "../shared/queue-message";
-import { applyDeltas } from "../summary/apply-deltas";
+import { applyDeltas, retryDeadline } from "../summary/apply-deltas";
 import { logProjectionOutcome } from "../summary/log-projection-outcome";
 import { type BatchRecordReader, projectBatch } from "../summary/project-batch";
 import { summaryTablesFromEnvironment } from "../summary/summary-tables";
@@ -26,7 +26,7 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
     logger.addContext(context);
   }
   const outcome = await projectBatch(event.Records, queueMessageReader, (deltas) =>
-    applyDeltas(client, tables, deltas),
+    applyDeltas(client, tables, deltas, { retry: { retryUntil: retryDeadline(context) } }),
   );
   logProjectionOutcome(logger, event.Records.length, outcome);
   return { batchItemFailures: outcome.failedItemIdentifiers.map((itemIdentifier) => ({ itemIdentifier })) };

@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { applyDeltas } from "../summary/apply-deltas";
+import { applyDeltas, retryDeadline } from "../summary/apply-deltas";
 import { logProjectionOutcome } from "../summary/log-projection-outcome";
 import { type BatchRecordReader, projectBatch } from "../summary/project-batch";
 import { summaryTablesFromEnvironment } from "../summary/summary-tables";
@@ -25,7 +25,7 @@ export const handler = async (
     logger.addContext(context);
   }
   const outcome = await projectBatch(event.Records, streamRecordReader, (deltas) =>
-    applyDeltas(client, tables, deltas),
+    applyDeltas(client, tables, deltas, { retry: { retryUntil: retryDeadline(context) } }),
   );
   logProjectionOutcome(logger, event.Records.length, outcome);
   return { batchItemFailures: outcome.failedItemIdentifiers.map((itemIdentifier) => ({ itemIdentifier })) };

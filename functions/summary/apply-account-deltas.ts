@@ -17,7 +17,8 @@ export interface AccountWriteContext {
 /**
  * Applies the distinct deltas of one account (at most one transaction's worth) exactly once.
  * Records the ledger already holds are dropped and the rest retried; conflicts and throttling
- * are retried with backoff up to retry.maxAttempts, after which the remaining records fail.
+ * are retried with backoff up to retry.maxAttempts, or until retry.retryUntil when later, after which
+ * the remaining records fail.
  */
 export async function applyAccountDeltas(
   accountId: string,
@@ -44,9 +45,15 @@ export async function applyAccountDeltas(
         continue;
       }
       failedAttempts += 1;
-      if (verdict.kind === "retryable" && failedAttempts < context.retry.maxAttempts) {
-        await context.sleep(backoffDelayMs(failedAttempts, context.retry));
-        continue;
+      if (verdict.kind === "retryable") {
+        const delay = backoffDelayMs(failedAttempts, context.retry);
+        const withinAttempts = failedAttempts < context.retry.maxAttempts;
+        const withinDeadline =
+          context.retry.retryUntil !== undefined && Date.now() + delay < context.retry.retryUntil;
+        if (withinAttempts || withinDeadline) {
+          await context.sleep(delay);
+          continue;
+        }
       }
       return {
         accountId,

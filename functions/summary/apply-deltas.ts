@@ -14,6 +14,21 @@ import type {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1000 };
 
+/** Share of the invocation's remaining time kept back for reporting failures before the timeout. */
+const DEADLINE_RESERVE = 0.25;
+
+/**
+ * Until when a handler may keep retrying throttled writes: most of the invocation's remaining time,
+ * leaving a reserve (at least 500 ms) to return the batch item failures before Lambda times out.
+ */
+export function retryDeadline(
+  context: { getRemainingTimeInMillis(): number } | undefined,
+): number | undefined {
+  if (!context) return undefined;
+  const remaining = context.getRemainingTimeInMillis();
+  return Date.now() + remaining - Math.max(500, remaining * DEADLINE_RESERVE);
+}
+
 const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 /**

@@ -7,6 +7,12 @@ export interface SummaryTables {
 export interface RetryPolicy {
   /** Transaction attempts that may end in a retryable error before the records are reported as failed. */
   maxAttempts: number;
+  /**
+   * Epoch milliseconds until which retryable errors (throttling, conflicts) keep being retried even
+   * beyond maxAttempts: the invocation's own deadline, so a throttled batch waits out the throttling
+   * instead of burning a delivery attempt (and an SQS receive) on it.
+   */
+  retryUntil?: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }

@@ -1,17 +1,6 @@
 import { createHash } from "node:crypto";
+import { seededRandom } from "../seeded-random";
 import { type FaultSchedule, type FaultSettings, isActive, type ScheduledFault } from "./fault-settings";
-
-/** Small, fast, well-distributed 32-bit PRNG (mulberry32); returns numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function streamSeed(seed: number, fault: ScheduledFault, functionName: string): number {
   return createHash("sha256").update(`${seed}\0${fault}\0${functionName}`).digest().readUInt32BE(0);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { stoppableSleep } from "../event-sources/stoppable-sleep";
 import type { InvocationFailed, InvocationMiddleware, InvocationResult } from "../lambda";
 import type { InvocationFault } from "./fault-settings";
 
@@ -21,16 +22,7 @@ function injectedFailure(
 }
 
 function holdUntil(deadlineMs: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, deadlineMs - Date.now()));
-    signal.addEventListener("abort", done);
-  });
+  return stoppableSleep(Math.max(0, deadlineMs - Date.now()), signal);
 }
 
 /**

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { seededRandom } from "../seeded-random";
 
 export interface Order {
   accountid: string;
@@ -36,18 +37,6 @@ export const PRICES_BY_SIZE: Readonly<Record<string, string>> = {
   Medium: "3.45",
   Large: "3.95",
 };
-
-/** A small seeded generator (mulberry32) so that a run can be repeated exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];

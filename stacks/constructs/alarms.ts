@@ -1,4 +1,7 @@
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -21,6 +24,13 @@ export interface ProjectionAlarmsProps {
   readonly maxIteratorAgeSeconds?: number;
 }
 
+/** One metric to watch; by default it alarms when above zero over five minutes. */
+type MetricAlarm = Omit<
+  CloudwatchMetricAlarmConfig,
+  "alarmActions" | "okActions" | "comparisonOperator" | "evaluationPeriods"
+> &
+  Partial<Pick<CloudwatchMetricAlarmConfig, "evaluationPeriods">>;
+
 /**
  * What an operator of a projection must hear about: work given up on, the summary table throttling,
  * function errors and a stream consumer falling behind.
@@ -31,12 +41,18 @@ export class ProjectionAlarms extends Construct {
   constructor(scope: Construct, id: string, props: ProjectionAlarmsProps) {
     super(scope, id);
     const actions = props.alarmTopicArn ? [props.alarmTopicArn] : undefined;
-    const alarm = (
-      alarmId: string,
-      config: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], "alarmActions" | "okActions">,
-    ) =>
+    const alarm = (alarmId: string, metric: MetricAlarm) =>
       this.alarms.push(
-        new CloudwatchMetricAlarm(this, alarmId, { ...config, alarmActions: actions, okActions: actions }),
+        new CloudwatchMetricAlarm(this, alarmId, {
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: 0,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+          ...metric,
+          alarmActions: actions,
+          okActions: actions,
+        }),
       );
 
     for (const [index, queue] of props.failureQueues.entries()) {
@@ -47,14 +63,8 @@ export class ProjectionAlarms extends Construct {
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: queue.name },
         statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
       });
     }
-
     alarm("summary-throttled", {
       alarmName: `${props.namePrefix}-summary-write-throttles`,
       alarmDescription:
@@ -63,13 +73,7 @@ export class ProjectionAlarms extends Construct {
       metricName: "WriteThrottleEvents",
       dimensions: { TableName: props.summaryTable.name },
       statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
     });
-
     for (const [index, fn] of props.functions.entries()) {
       alarm(`function-errors-${index}`, {
         alarmName: `${fn.functionName}-errors`,
@@ -79,14 +83,8 @@ export class ProjectionAlarms extends Construct {
         metricName: "Errors",
         dimensions: { FunctionName: fn.functionName },
         statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
       });
     }
-
     alarm("stream-behind", {
       alarmName: `${props.namePrefix}-stream-iterator-age`,
       alarmDescription: "The stream consumer is falling behind the details table.",
@@ -97,8 +95,6 @@ export class ProjectionAlarms extends Construct {
       period: 60,
       evaluationPeriods: 5,
       threshold: (props.maxIteratorAgeSeconds ?? 60) * 1000,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
     });
   }
 }

@@ -172,6 +172,70 @@ describe("applyDeltas on DynamoDB Local", () => {
     expect(await readSummary(raw, tables, "acct-1")).toEqual({ account_total: "1.5", order_count: "150" });
   });
 
+  describe("throttling within the invocation's deadline", () => {
+    const throttledFirst = (client: DynamoDBClient, times: number) => {
+      let remaining = times;
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "TransactWriteItemsCommand" && remaining > 0) {
+            remaining -= 1;
+            throw Object.assign(new Error("The level of configured provisioned throughput was exceeded"), {
+              name: "ProvisionedThroughputExceededException",
+              $fault: "client",
+              $metadata: { httpStatusCode: 400 },
+            });
+          }
+          return next(args);
+        },
+        { step: "build", name: "throttleForTests" },
+      );
+    };
+
+    it("keeps retrying beyond maxAttempts until retryUntil, then applies once", async () => {
+      const client = createDynamoDbLocalClients(dynamoDbLocal.endpoint).dynamoDb;
+      throttledFirst(client, 5);
+      const pauses: number[] = [];
+      try {
+        const result = await applyDeltas(
+          DynamoDBDocumentClient.from(client),
+          tables,
+          [delta("t1", "acct-9", "2.5")],
+          {
+            retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, retryUntil: Date.now() + 60_000 },
+            sleep: async (milliseconds) => {
+              pauses.push(milliseconds);
+            },
+          },
+        );
+        expect(result.appliedEventIds).toEqual(["t1"]);
+        expect(pauses).toHaveLength(5);
+        expect(await readSummary(raw, tables, "acct-9")).toEqual({ account_total: "2.5", order_count: "1" });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reports the records once the deadline has passed", async () => {
+      const client = createDynamoDbLocalClients(dynamoDbLocal.endpoint).dynamoDb;
+      throttledFirst(client, 5);
+      try {
+        const result = await applyDeltas(
+          DynamoDBDocumentClient.from(client),
+          tables,
+          [delta("t2", "acct-9", "1")],
+          {
+            retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, retryUntil: Date.now() - 1 },
+            sleep: async () => {},
+          },
+        );
+        expect(result.failedEventIds).toEqual(["t2"]);
+        expect(await readSummary(raw, tables, "acct-9")).toBeUndefined();
+      } finally {
+        client.destroy();
+      }
+    });
+  });
+
   it("retries a transient failure a bounded number of times, then reports every record of the account", async () => {
     const unreachable = new DynamoDBClient({
       ...localClientConfig(`http://127.0.0.1:${await findFreePort()}`),

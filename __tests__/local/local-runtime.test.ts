@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { LocalRuntimeError, portSetting, startLocalRuntime } from "../../local/local-runtime";
+
+/** A cdktf.out with a manifest naming both stacks: enough for the checks made before anything starts. */
+function fakeOutdir(): string {
+  const outdir = mkdtempSync(path.join(tmpdir(), "cqrs-runtime-"));
+  mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+  writeFileSync(
+    path.join(outdir, "manifest.json"),
+    JSON.stringify({ stacks: { "direct-projection": {}, "queued-projection": {} } }),
+  );
+  return outdir;
+}
+
+describe("startLocalRuntime refuses before starting anything", () => {
+  let outdir: string;
+  let occupied: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    outdir = fakeOutdir();
+    occupied = createServer();
+    await new Promise<void>((resolve) => occupied.listen(0, resolve));
+    port = (occupied.address() as { port: number }).port;
+  });
+  afterAll(() => {
+    occupied.close();
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test("a port in use, naming the port, the stack and the flag", async () => {
+    const attempt = startLocalRuntime({
+      outdir,
+      synth: false,
+      stateDir: null,
+      ports: { "direct-projection": port },
+    });
+    await expect(attempt).rejects.toThrow(LocalRuntimeError);
+    await expect(
+      startLocalRuntime({ outdir, synth: false, stateDir: null, ports: { "direct-projection": port } }),
+    ).rejects.toThrow(
+      `port ${port} for direct-projection is already in use: pass --direct-port <port> or set CQRS_LOCAL_DIRECT_PORT`,
+    );
+  });
+
+  test("an unknown stack, naming the synthesized ones", async () => {
+    await expect(
+      startLocalRuntime({ outdir, synth: false, stateDir: null, stacks: ["nope"] }),
+    ).rejects.toThrow('unknown stack "nope": synthesized stacks are direct-projection, queued-projection');
+  });
+
+  test("port settings follow the stack name", () => {
+    expect(portSetting("queued-projection")).toEqual({
+      flag: "--queued-port",
+      variable: "CQRS_LOCAL_QUEUED_PORT",
+    });
+  });
+});

@@ -1,0 +1,58 @@
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from "@aws-sdk/client-dynamodb-streams";
+
+export interface StreamRecordKey {
+  accountid: string;
+  vendorid: string;
+  sequenceNumber: string;
+  eventName: string;
+}
+
+/** Every record still in the stream (24 h retention), read from the start of every shard. */
+export async function readWholeStream(
+  streams: DynamoDBStreamsClient,
+  streamArn: string,
+): Promise<StreamRecordKey[]> {
+  const records: StreamRecordKey[] = [];
+  let exclusiveStartShardId: string | undefined;
+  do {
+    const { StreamDescription } = await streams.send(
+      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+    );
+    for (const shard of StreamDescription?.Shards ?? []) {
+      let { ShardIterator: iterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: "TRIM_HORIZON",
+        }),
+      );
+      while (iterator) {
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        for (const record of page.Records ?? []) {
+          records.push({
+            accountid: record.dynamodb?.Keys?.accountid?.S ?? "",
+            vendorid: record.dynamodb?.Keys?.vendorid?.S ?? "",
+            sequenceNumber: record.dynamodb?.SequenceNumber ?? "",
+            eventName: record.eventName ?? "",
+          });
+        }
+        const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+        if (open && (page.Records ?? []).length === 0) break;
+        iterator = page.NextShardIterator;
+      }
+    }
+    exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+  } while (exclusiveStartShardId);
+  return records;
+}
+
+/** True when `sequence` lies within [start, end] (stream sequence numbers are decimal integers). */
+export function inSequenceRange(sequence: string, start: string, end: string): boolean {
+  const value = BigInt(sequence);
+  return BigInt(start) <= value && value <= BigInt(end);
+}
