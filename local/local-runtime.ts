@@ -68,8 +68,8 @@ export interface LocalRuntime {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? (() => {});
   const outdir = options.outdir ?? DEFAULT_OUTDIR;
-  if (options.synth !== false && synthIsStale(outdir)) {
-    log("synthesizing (cdktf.out is missing or older than the sources)...");
+  if (options.synth !== false && synthIsStale(outdir, { ...process.env, ...options.synthEnvironment })) {
+    log("synthesizing (cdktf.out is missing, older than the sources, or made with other settings)...");
     synthesize(outdir, options.synthEnvironment);
   }
   const available = listSynthesizedStacks(outdir);

@@ -3,6 +3,8 @@ import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type RunningRestApi, startRestApiServer } from "./apigateway";
 import { type CapacityTable, type FaultCounters, FaultInjection } from "./faults";
+import { orderMutationSource } from "./faults/fault-injection";
+import { acceptedOrderKey, OrderMutator } from "./faults/order-mutations";
 import type { FunctionLogs, LocalFunction } from "./lambda";
 import { localClientConfig, localCredentials } from "./local-credentials";
 import { createEventSourceMappings, type LocalMapping } from "./provision/event-source-mappings";
@@ -51,6 +53,8 @@ export interface RunningStack {
   outputs: Record<string, unknown>;
   /** Faults injected into this stack's functions and its tables' write counters, so far. */
   faultCounters(): FaultCounters;
+  /** Resolves once every order change the order mutation faults asked for has been written. */
+  orderMutationsSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,9 +115,22 @@ export async function startStack(
       `stack ${stack.name}: expected one API Gateway stage, found ${stages.length}`,
     );
   }
+  const mutation = faults.orderMutation(stack.name);
+  const detailsTable = tables.find((table) => table.streamArn !== undefined);
+  const mutator =
+    mutation && detailsTable ? new OrderMutator(dynamodb, detailsTable.name, options.log) : undefined;
   const api = await startRestApiServer(
     stages[0],
-    { dynamodb: { endpoint: emulators.dynamodbEndpoint, region, credentials: localCredentials } },
+    {
+      dynamodb: { endpoint: emulators.dynamodbEndpoint, region, credentials: localCredentials },
+      onExchange: mutator
+        ? (request, result) => {
+            const key = acceptedOrderKey(request, result);
+            const change = key && mutation?.();
+            if (key && change) mutator.mutate(key, change);
+          }
+        : undefined,
+    },
     { port: options.port, host: options.host },
   );
   for (const [stageId] of model.resources("aws_api_gateway_stage")) {
@@ -140,9 +157,10 @@ export async function startStack(
     mappings,
     api,
     outputs,
+    orderMutationsSettled: async () => mutator?.settled(),
     faultCounters: () =>
       faults.counters({
-        functions: [...functions.values()].map((fn) => fn.name),
+        functions: [...[...functions.values()].map((fn) => fn.name), orderMutationSource(stack.name)],
         tables: tables.map((table) => table.name),
       }),
     async stop() {
@@ -150,6 +168,7 @@ export async function startStack(
       stopped = true;
       for (const detach of detachFaults) detach();
       await api.stop();
+      await mutator?.settled();
       await Promise.all(mappings.map((m) => m.source.stop()));
       await Promise.all([...functions.values()].map((fn) => fn.close()));
       dynamodb.destroy();

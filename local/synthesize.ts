@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -22,10 +22,33 @@ function newestModification(entry: string): number {
   );
 }
 
-/** True when cdktf.out is missing or older than a source it was synthesized from. */
-export function synthIsStale(outdir: string = DEFAULT_OUTDIR): boolean {
+/** Written next to the manifest by synthesize(): the settings the stacks were synthesized with. */
+const SETTINGS_STAMP = "cqrs-settings.json";
+
+/** The stack settings in an environment (AWS_REGION and CQRS_*, not the local runtime's own variables). */
+export function stackSettingsOf(environment: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment)
+      .filter(
+        ([name]) => name === "AWS_REGION" || (name.startsWith("CQRS_") && !/^CQRS_(LOCAL|FAULT)/.test(name)),
+      )
+      .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== "")
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+/**
+ * True when cdktf.out is missing, older than a source it was synthesized from, or synthesized with
+ * other settings than `environment` has (or by another tool, which leaves no settings stamp).
+ */
+export function synthIsStale(
+  outdir: string = DEFAULT_OUTDIR,
+  environment: NodeJS.ProcessEnv = process.env,
+): boolean {
   const manifest = path.join(outdir, "manifest.json");
-  if (!existsSync(manifest)) return true;
+  const stamp = path.join(outdir, SETTINGS_STAMP);
+  if (!existsSync(manifest) || !existsSync(stamp)) return true;
+  if (readFileSync(stamp, "utf8") !== JSON.stringify(stackSettingsOf(environment))) return true;
   const synthesizedAt = statSync(manifest).mtimeMs;
   return SOURCES.some((source) => newestModification(path.join(PROJECT_ROOT, source)) > synthesizedAt);
 }
@@ -44,4 +67,8 @@ export function synthesize(outdir: string = DEFAULT_OUTDIR, environment: Record<
       `${result.stderr ?? ""}${result.stdout ?? ""}`.trim() || String(result.error ?? "unknown error");
     throw new SynthesisError(`synthesis failed (${app}):\n${why}`);
   }
+  writeFileSync(
+    path.join(outdir, SETTINGS_STAMP),
+    JSON.stringify(stackSettingsOf({ ...process.env, ...environment })),
+  );
 }

@@ -35,6 +35,8 @@ export interface ApiSettings {
   readonly stageName: string;
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
+  /** Both methods demand an `x-api-key` header holding a key attached to the stage through a usage plan. */
+  readonly apiKeyRequired: boolean;
 }
 
 export interface ProjectConfig {
@@ -111,6 +113,11 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "Stage steady-state requests/second.",
   },
   { variable: "CQRS_API_THROTTLE_BURST", defaultValue: "200", description: "Stage burst limit (requests)." },
+  {
+    variable: "CQRS_API_KEY_REQUIRED",
+    defaultValue: "false",
+    description: "`true`: both methods demand an `x-api-key` header (a generated key, in a usage plan).",
+  },
   {
     variable: "CQRS_LOG_RETENTION_DAYS",
     defaultValue: "30",
@@ -207,6 +214,14 @@ function integer(env: Env, variable: string, min: number, max: number): number {
   return Number(text);
 }
 
+function flag(env: Env, variable: string): boolean {
+  const text = raw(env, variable);
+  if (text !== "true" && text !== "false") {
+    throw new ConfigError(`${variable} must be true or false, got "${text}"`);
+  }
+  return text === "true";
+}
+
 function matching(env: Env, variable: string, pattern: RegExp, allowed: string, fallback?: string): string {
   const value = env[variable];
   const text = value === undefined || value.trim() === "" ? (fallback ?? defaultOf(variable)) : value.trim();
@@ -277,6 +292,7 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       ),
       throttlingRateLimit: integer(env, "CQRS_API_THROTTLE_RATE", 1, 10000),
       throttlingBurstLimit: integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000),
+      apiKeyRequired: flag(env, "CQRS_API_KEY_REQUIRED"),
     },
     stream: {
       batchSize: integer(env, "CQRS_STREAM_BATCH_SIZE", 1, MAX_RECORDS_PER_BATCH),

@@ -55,6 +55,7 @@ export abstract class ProjectionStack extends TerraformStack {
       summaryTable: this.tables.summary,
       settings: config.api,
       logRetentionDays: config.logRetentionDays,
+      requireApiKey: config.api.apiKeyRequired,
     });
 
     this.output("api_url", this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
@@ -65,6 +66,14 @@ export abstract class ProjectionStack extends TerraformStack {
       this.tables.ledger.name,
       "Stream records already applied to the summary",
     );
+    if (this.api.apiKey) {
+      this.output("api_key_id", this.api.apiKey.id, "Id of the client API key");
+      new TerraformOutput(this, "api_key_value", {
+        value: this.api.apiKey.value,
+        description: "Client API key: send it as the x-api-key header",
+        sensitive: true,
+      });
+    }
   }
 
   protected output(id: string, value: string, description: string): void {

@@ -44,6 +44,8 @@ export interface RestApiAccessLog {
 export interface RestApiDependencies {
   dynamodb: DynamoDbTarget;
   log?: (entry: RestApiAccessLog) => void;
+  /** Called after each answer was sent, with the request and the answer (e.g. for fault injection). */
+  onExchange?: (request: RestApiRequest, result: HttpResult) => void;
 }
 
 class GatewayFailure extends Error {

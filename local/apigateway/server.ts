@@ -7,18 +7,18 @@ import type { RestApiDefinition } from "./types";
 export function createRestApiServer(api: RestApiDefinition, deps: RestApiDependencies): Server {
   return createServer((req, res) => {
     readBody(req)
-      .then((body) =>
-        handleRestApiRequest(api, deps, {
+      .then(async (body) => {
+        const request = {
           method: req.method ?? "GET",
           url: req.url ?? "/",
           headers: headersAsSent(req),
           body,
           sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ""),
-        }),
-      )
-      .then((result) => {
+        };
+        const result = await handleRestApiRequest(api, deps, request);
         res.writeHead(result.statusCode, result.headers);
         res.end(result.body);
+        deps.onExchange?.(request, result);
       })
       .catch((error: unknown) => {
         res.writeHead(500, { "content-type": "application/json" });

@@ -6,6 +6,8 @@ const LABELS: Record<(typeof SCHEDULED_FAULTS)[number], string> = {
   timeout: "timeout",
   duplicateDelivery: "duplicate-delivery",
   redeliver: "redeliver",
+  overwriteOrder: "overwrite-order",
+  deleteOrder: "delete-order",
 };
 
 /** One line for `npm start`: which faults are on, at what rate, and the seed that repeats the run. */

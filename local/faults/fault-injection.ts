@@ -11,6 +11,7 @@ import {
   validateFaultSettings,
 } from "./fault-settings";
 import { invocationFaultMiddleware } from "./invocation-fault-middleware";
+import type { OrderMutation } from "./order-mutations";
 
 const INVOCATION_FAULTS: readonly InvocationFault[] = [
   "crashBeforeWrite",
@@ -25,6 +26,11 @@ export interface FaultCounters {
   injected: Record<ScheduledFault, Record<string, number>>;
   /** What the DynamoDB capacity proxy saw from the functions (writes, throttled, capacity consumed). */
   dynamodb: DynamoDbWriteCounters;
+}
+
+/** Name the order mutation faults are decided and counted under, beside the stack's function names. */
+export function orderMutationSource(stackName: string): string {
+  return `${stackName} API`;
 }
 
 export interface FaultCounterScope {
@@ -97,6 +103,28 @@ export class FaultInjection {
         if (keep) this.count("redeliver", functionName);
         return !keep;
       });
+  }
+
+  /**
+   * Which change another writer makes to an order the stack's API accepted, or undefined when the
+   * order mutation faults are off. Counted under `<stack> API`.
+   */
+  orderMutation(stackName: string): (() => OrderMutation | undefined) | undefined {
+    if (!this.decisions.isActive("overwriteOrder") && !this.decisions.isActive("deleteOrder"))
+      return undefined;
+    const source = orderMutationSource(stackName);
+    return () => {
+      for (const [fault, mutation] of [
+        ["deleteOrder", "delete"],
+        ["overwriteOrder", "overwrite"],
+      ] as const) {
+        if (this.decisions.isActive(fault) && this.decisions.decide(fault, source)) {
+          this.count(fault, source);
+          return mutation;
+        }
+      }
+      return undefined;
+    };
   }
 
   /** A snapshot; with a scope, only those functions and tables. */

@@ -23,6 +23,8 @@ export const SCHEDULED_FAULT_SETTINGS: readonly { fault: ScheduledFault; flag: s
       variable: "CQRS_FAULT_DUPLICATE_DELIVERY",
     },
     { fault: "redeliver", flag: "fault-redeliver", variable: "CQRS_FAULT_REDELIVER" },
+    { fault: "overwriteOrder", flag: "fault-overwrite-order", variable: "CQRS_FAULT_OVERWRITE_ORDER" },
+    { fault: "deleteOrder", flag: "fault-delete-order", variable: "CQRS_FAULT_DELETE_ORDER" },
   ];
 export const THROTTLE_SETTING = { flag: "fault-throttle", variable: "CQRS_FAULT_THROTTLE" };
 export const SEED_SETTING = { flag: "fault-seed", variable: "CQRS_FAULT_SEED" };
@@ -36,6 +38,8 @@ export const FAULT_FLAG_OPTIONS = {
   "fault-timeout": { type: "string" },
   "fault-duplicate-delivery": { type: "string" },
   "fault-redeliver": { type: "string" },
+  "fault-overwrite-order": { type: "string" },
+  "fault-delete-order": { type: "string" },
   "fault-throttle": { type: "boolean" },
   "fault-seed": { type: "string" },
 } as const;
@@ -50,6 +54,8 @@ export const FAULT_USAGE = `Fault injection (around the real handlers; flags ove
   --fault-timeout SCHEDULE               handler runs, then Sandbox.Timedout at the timeout (CQRS_FAULT_TIMEOUT)
   --fault-duplicate-delivery SCHEDULE    a successful event is delivered again (CQRS_FAULT_DUPLICATE_DELIVERY)
   --fault-redeliver SCHEDULE             an SQS message is not deleted, comes back (CQRS_FAULT_REDELIVER)
+  --fault-overwrite-order SCHEDULE       an accepted order is overwritten in the details table (CQRS_FAULT_OVERWRITE_ORDER)
+  --fault-delete-order SCHEDULE          an accepted order is deleted from the details table (CQRS_FAULT_DELETE_ORDER)
   --fault-throttle                       provisioned tables throttle at their WCU (CQRS_FAULT_THROTTLE=on|off)
   --fault-seed N                         seed of the random decisions (CQRS_FAULT_SEED; random by default)
   SCHEDULE is a probability per event (0.05) or every:N (exactly every Nth event).`;

@@ -4,8 +4,14 @@ export type FaultSchedule = { rate: number } | { every: number };
 /** Faults injected around each function invocation (the handler code is never changed). */
 export type InvocationFault = "crashBeforeWrite" | "crashAfterWrite" | "timeout" | "duplicateDelivery";
 
-/** Faults decided per event: invocations, or (redeliver) messages of a successful SQS batch. */
-export type ScheduledFault = InvocationFault | "redeliver";
+/** Another writer changing an order the API just accepted, straight in the details table. */
+export type OrderMutationFault = "overwriteOrder" | "deleteOrder";
+
+/**
+ * Faults decided per event: invocations, messages of a successful SQS batch (redeliver), or orders
+ * the API accepted (order mutations).
+ */
+export type ScheduledFault = InvocationFault | "redeliver" | OrderMutationFault;
 
 export const SCHEDULED_FAULTS: readonly ScheduledFault[] = [
   "crashBeforeWrite",
@@ -13,6 +19,8 @@ export const SCHEDULED_FAULTS: readonly ScheduledFault[] = [
   "timeout",
   "duplicateDelivery",
   "redeliver",
+  "overwriteOrder",
+  "deleteOrder",
 ];
 
 export interface FaultSettings {
@@ -26,6 +34,10 @@ export interface FaultSettings {
   duplicateDelivery?: FaultSchedule;
   /** A successfully processed SQS message is not deleted and comes back after the visibility timeout. */
   redeliver?: FaultSchedule;
+  /** An accepted order is overwritten (new quantity) in the details table soon after: a MODIFY. Events: accepted orders. */
+  overwriteOrder?: FaultSchedule;
+  /** An accepted order is deleted from the details table soon after: a REMOVE. Events: accepted orders. */
+  deleteOrder?: FaultSchedule;
   /** Provisioned tables answer ProvisionedThroughputExceededException beyond their write capacity. */
   throttle?: boolean;
   /** Seed of every random decision: the same seed gives the same decisions per function. */

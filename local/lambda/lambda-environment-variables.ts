@@ -20,6 +20,8 @@ export function lambdaEnvironmentVariables(options: {
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x",
+    // The bundle runs on nodejs24.x in AWS; the SDK's warning about this machine's Node 20 does not apply to it.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     AWS_LAMBDA_FUNCTION_NAME: options.functionName,
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memorySizeMb),

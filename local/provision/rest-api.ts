@@ -11,6 +11,7 @@ import type {
 import { assertSupported, UnsupportedConfigurationError } from "../terraform/resource-support";
 import type { StackModel } from "../terraform/stack-model";
 import type { Attributes } from "../terraform/terraform-document";
+import { API_KEY_TYPES, apiKeysOfStage, createApiKeys } from "./api-keys";
 
 const API_TYPES = [
   "aws_api_gateway_rest_api",
@@ -24,6 +25,7 @@ const API_TYPES = [
   "aws_api_gateway_gateway_response",
   "aws_api_gateway_deployment",
   "aws_api_gateway_stage",
+  ...API_KEY_TYPES,
 ];
 
 const ROOT_PREFIX = "root:";
@@ -37,7 +39,8 @@ function all(model: StackModel, type: string): [string, Attributes][] {
 
 /**
  * The stages of the stack's REST APIs as plain definitions for the local API Gateway server, built from
- * the `aws_api_gateway_*` resources exactly as synthesized.
+ * the `aws_api_gateway_*` resources exactly as synthesized. API keys without a configured value get a
+ * generated one (see createApiKeys).
  */
 export function restApiStages(model: StackModel): RestApiDefinition[] {
   for (const type of API_TYPES) for (const [id, raw] of model.resources(type)) assertSupported(type, id, raw);
@@ -47,6 +50,7 @@ export function restApiStages(model: StackModel): RestApiDefinition[] {
       root_resource_id: `${ROOT_PREFIX}${apiId}`,
     });
   }
+  const apiKeys = createApiKeys(model);
   return all(model, "aws_api_gateway_stage").map(([, stage]) => {
     const apiId = stage.rest_api_id as string;
     const belongs = ([, config]: [string, Attributes]) => config.rest_api_id === apiId;
@@ -159,6 +163,7 @@ export function restApiStages(model: StackModel): RestApiDefinition[] {
       stageVariables: stage.variables as Record<string, string> | undefined,
       resources: [...restResources.values()].sort((a, b) => a.path.localeCompare(b.path)),
       gatewayResponses,
+      apiKeys: apiKeysOfStage(model, apiKeys, apiId, stage.stage_name as string),
     };
   });
 }

@@ -140,6 +140,13 @@ export const EMULATED_TYPES: Readonly<Record<string, TypeSupport>> = {
     emulated: ["rest_api_id", "deployment_id", "stage_name", "variables"],
     accepted: ["xray_tracing_enabled", "access_log_settings", "description"],
   },
+  aws_api_gateway_api_key: { emulated: ["name", "value", "enabled"], accepted: ["description"] },
+  aws_api_gateway_usage_plan: {
+    emulated: ["name", "api_stages"],
+    // Usage plan throttling and quotas are not enforced locally (api_stages' per-method throttle neither).
+    accepted: ["description", "throttle_settings", "quota_settings"],
+  },
+  aws_api_gateway_usage_plan_key: { emulated: ["key_id", "key_type", "usage_plan_id"], accepted: [] },
 };
 
 export class UnsupportedConfigurationError extends Error {

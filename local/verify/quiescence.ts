@@ -13,6 +13,7 @@ export async function waitForQuiescence(stack: RunningStack, timeoutMs: number):
   const started = Date.now();
   const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
   for (;;) {
+    await stack.orderMutationsSettled();
     const before = invocationCount(stack);
     for (const mapping of stack.mappings) {
       if (mapping.kind === "sqs" && "drained" in mapping.source) await mapping.source.drained(remaining());

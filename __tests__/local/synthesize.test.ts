@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stackSettingsOf, synthesize, synthIsStale } from "../../local/synthesize";
+
+describe("synthesis for the local runtime", () => {
+  let outdir: string;
+  const settings = { CQRS_ENVIRONMENT: "dev", CQRS_STREAM_BATCH_SIZE: "50" };
+
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(tmpdir(), "cqrs-synth-stale-"));
+    synthesize(outdir, settings);
+  }, 60_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test("is fresh for the same sources and settings", () => {
+    expect(synthIsStale(outdir, { ...process.env, ...settings })).toBe(false);
+  });
+
+  test("is stale when a stack setting changes, not when a local runtime setting does", () => {
+    expect(synthIsStale(outdir, { ...process.env, ...settings, CQRS_STREAM_BATCH_SIZE: "60" })).toBe(true);
+    expect(synthIsStale(outdir, { ...process.env, ...settings, CQRS_FAULT_TIMEOUT: "0.1" })).toBe(false);
+    expect(synthIsStale(outdir, { ...process.env, ...settings, CQRS_LOCAL_DIRECT_PORT: "5000" })).toBe(false);
+  });
+
+  test("keeps only stack settings, sorted", () => {
+    expect(
+      stackSettingsOf({
+        PATH: "/bin",
+        CQRS_Z: "1",
+        AWS_REGION: "eu-west-1",
+        CQRS_FAULTS: "hostile",
+        CQRS_A: "",
+      }),
+    ).toEqual({ AWS_REGION: "eu-west-1", CQRS_Z: "1" });
+  });
+
+  test("is stale when the output was not made by this runtime (no settings stamp)", () => {
+    unlinkSync(path.join(outdir, "cqrs-settings.json"));
+    expect(synthIsStale(outdir, { ...process.env, ...settings })).toBe(true);
+  });
+});
