@@ -4,34 +4,13 @@ import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { killOnParentExit, terminateChild } from "./child-process-reaper";
+import type { EmulatorExit, EmulatorProcess, StartEmulatorOptions } from "./emulator-process";
 import { findFreePort, isPortFree } from "./free-port";
 import { localClientConfig } from "./local-credentials";
 
-export interface DynamoDbLocalExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** True when the exit was asked for by stop(). */
-  requested: boolean;
-  /** Tail of the JVM's stdout/stderr, for diagnosing crashes. */
-  output: string;
-}
-
-export interface DynamoDbLocal {
-  endpoint: string;
-  port: number;
-  /** Process id of the JVM. */
-  pid: number | undefined;
-  /** Settles (never rejects) when the JVM exits, by stop() or by crashing. */
-  exited: Promise<DynamoDbLocalExit>;
-  stop(): Promise<void>;
-}
-
-export interface StartDynamoDbLocalOptions {
-  port?: number;
-  startTimeoutMs?: number;
-  /** Called once when the JVM exits after a successful start. */
-  onExit?: (exit: DynamoDbLocalExit) => void;
-}
+export type DynamoDbLocalExit = EmulatorExit;
+export type DynamoDbLocal = EmulatorProcess;
+export type StartDynamoDbLocalOptions = StartEmulatorOptions;
 
 export class DynamoDbLocalStartError extends Error {
   override name = "DynamoDbLocalStartError";

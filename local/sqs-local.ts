@@ -4,31 +4,13 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { killOnParentExit, terminateChild } from "./child-process-reaper";
+import type { EmulatorExit, EmulatorProcess, StartEmulatorOptions } from "./emulator-process";
 import { findFreePort, isPortFree } from "./free-port";
 import { localClientConfig } from "./local-credentials";
 
-export interface SqsLocalExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  requested: boolean;
-  output: string;
-}
-
-export interface SqsLocal {
-  endpoint: string;
-  port: number;
-  /** Process id of the emulator process. */
-  pid: number | undefined;
-  /** Settles (never rejects) when the emulator process exits. */
-  exited: Promise<SqsLocalExit>;
-  stop(): Promise<void>;
-}
-
-export interface StartSqsLocalOptions {
-  port?: number;
-  startTimeoutMs?: number;
-  onExit?: (exit: SqsLocalExit) => void;
-}
+export type SqsLocalExit = EmulatorExit;
+export type SqsLocal = EmulatorProcess;
+export type StartSqsLocalOptions = StartEmulatorOptions;
 
 export class SqsLocalStartError extends Error {
   override name = "SqsLocalStartError";
