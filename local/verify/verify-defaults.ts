@@ -3,9 +3,14 @@
  * 50 WCU so that 5,000 orders finish in minutes while the throttling proxy still throttles them (the
  * bucket starts empty); the queue takes batches of 99 like the stream; a 3 s function timeout makes
  * failed SQS messages come back after 19 s (6 x 3 + 1) instead of 181 s.
+ * Every delivery that does not end in a delete counts a receive: with the hostile preset about one in
+ * ten (5% redeliveries, 5% injected failures, plus throttling), so at the default maxReceiveCount of 5
+ * one good message in a few thousand reaches the DLQ as a copy. 8 receives make that about 1 in 10^8,
+ * so the DLQ check can demand only the records made unprocessable on purpose.
  */
 export const VERIFY_SETTINGS: Readonly<Record<string, string>> = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "3",
+  CQRS_QUEUE_MAX_RECEIVE_COUNT: "8",
   CQRS_DIRECT_SUMMARY_WCU: "50",
   CQRS_QUEUED_SUMMARY_WCU: "50",
   CQRS_QUEUE_BATCH_SIZE: "99",
