@@ -20,7 +20,8 @@ export function killOnParentExit(child: ChildProcess): void {
 
 /** Sends SIGTERM, escalates to SIGKILL after graceMs, resolves once the child has exited. */
 export function terminateChild(child: ChildProcess, graceMs = 3000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const neverStarted = child.pid === undefined;
+  if (neverStarted || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const escalate = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {

@@ -10,7 +10,15 @@ import { localClientConfig } from "./local-credentials";
 
 export type DynamoDbLocalExit = EmulatorExit;
 export type DynamoDbLocal = EmulatorProcess;
-export type StartDynamoDbLocalOptions = StartEmulatorOptions;
+export interface StartDynamoDbLocalOptions extends StartEmulatorOptions {
+  /** Java executable. @default `$JAVA_HOME/bin/java` when JAVA_HOME is set, else `java` on PATH */
+  java?: string;
+}
+
+function javaExecutable(options: StartDynamoDbLocalOptions): string {
+  if (options.java) return options.java;
+  return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
+}
 
 export class DynamoDbLocalStartError extends Error {
   override name = "DynamoDbLocalStartError";
@@ -29,8 +37,9 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
     throw new DynamoDbLocalStartError(`DynamoDB Local cannot start: port ${port} is already in use.`);
   }
   const endpoint = `http://127.0.0.1:${port}`;
+  const java = javaExecutable(options);
   const child = spawn(
-    "java",
+    java,
     [
       `-Djava.library.path=${join(emulatorDir, "DynamoDBLocal_lib")}`,
       "-jar",
@@ -59,7 +68,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   });
 
   const startFailure = Promise.race([
-    spawnFailure.then((error) => describeSpawnFailure(error)),
+    spawnFailure.then((error) => describeSpawnFailure(error, java)),
     exited.then((exit) => describeEarlyExit(exit, port)),
   ]);
   const failure = await Promise.race([
@@ -84,11 +93,12 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   };
 }
 
-function describeSpawnFailure(error: Error): Error {
+function describeSpawnFailure(error: Error, java: string): Error {
   if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+    const where = java === "java" ? "`java` was not found on PATH" : `\`${java}\` was not found`;
     return new DynamoDbLocalStartError(
-      "DynamoDB Local needs Java (17 or newer) but `java` was not found on PATH. " +
-        "Install it, e.g. `apt-get install -y default-jre-headless`.",
+      `DynamoDB Local needs Java (17 or newer) but ${where}. ` +
+        "Install it, e.g. `apt-get install -y default-jre-headless`, or set JAVA_HOME.",
     );
   }
   return new DynamoDbLocalStartError(`DynamoDB Local could not be spawned: ${error.message}`);

@@ -14,6 +14,13 @@ const isRunning = (pid: number | undefined) => {
   }
 };
 
+test("says how to install Java when it is missing", async () => {
+  await expect(startDynamoDbLocal({ java: "/nonexistent/bin/java" })).rejects.toThrow(
+    "DynamoDB Local needs Java (17 or newer) but `/nonexistent/bin/java` was not found. " +
+      "Install it, e.g. `apt-get install -y default-jre-headless`, or set JAVA_HOME.",
+  );
+});
+
 describe("startDynamoDbLocal", () => {
   let dynamoDb: DynamoDbLocal;
 

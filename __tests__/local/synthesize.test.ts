@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { stackSettingsOf, synthesize, synthIsStale } from "../../local/synthesize";
+import { SynthesisError, stackSettingsOf, synthesize, synthIsStale } from "../../local/synthesize";
 
 describe("synthesis for the local runtime", () => {
   let outdir: string;
@@ -33,6 +33,12 @@ describe("synthesis for the local runtime", () => {
         CQRS_A: "",
       }),
     ).toEqual({ AWS_REGION: "eu-west-1", CQRS_Z: "1" });
+  });
+
+  test("a failed synthesis says why", () => {
+    const attempt = () => synthesize(path.join(outdir, "bad"), { CQRS_QUEUE_MAX_CONCURRENCY: "1" });
+    expect(attempt).toThrow(SynthesisError);
+    expect(attempt).toThrow(/CQRS_QUEUE_MAX_CONCURRENCY must be an integer from 2 to 1000, got "1"/);
   });
 
   test("is stale when the output was not made by this runtime (no settings stamp)", () => {
