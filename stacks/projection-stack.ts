@@ -1,7 +1,8 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { ProjectionGuardrails } from "./aspects/projection-guardrails";
 import type { ProjectConfig, ProjectionSettings } from "./config";
 import { OrderTables } from "./constructs/order-tables";
 import { OrdersApi } from "./constructs/orders-api";
@@ -35,6 +36,7 @@ export abstract class ProjectionStack extends TerraformStack {
     this.namePrefix = `cqrs-${shortName}-${config.environment}`;
 
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    Aspects.of(this).add(new ProjectionGuardrails());
     useS3StateBackend(this, config.state, config.environment, stackName);
     new AwsProvider(this, "aws", {
       region: config.region,
