@@ -3,15 +3,17 @@ import { runVerification, type VerificationReport } from "../../local/verify/run
 
 /**
  * A smaller `npm run verify`: both stacks, every fault on a fixed schedule so that each fires within a
- * few hundred orders, the summary tables throttled at 60 WCU, then the same checks. Small queue batches
+ * few hundred orders, then the same checks. The direct stack's summary table is throttled at 30 WCU; the
+ * queued one gets 200 WCU, sized for its bounded consumers as it would be in production, because on a
+ * loaded 2-core machine throttled small batches could otherwise use up a good message's receives. Small queue batches
  * give apply-summary enough invocations for every schedule; a 2 s function timeout brings failed SQS
  * messages back after 13 s (6 x 2 + 1); 6 receives keep the injected failures (about one invocation in
  * five) from pushing a good message into the DLQ, while the unprocessable one gets there in about 80 s.
  */
 const SETTINGS = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "2",
-  CQRS_DIRECT_SUMMARY_WCU: "60",
-  CQRS_QUEUED_SUMMARY_WCU: "60",
+  CQRS_DIRECT_SUMMARY_WCU: "30",
+  CQRS_QUEUED_SUMMARY_WCU: "200",
   CQRS_STREAM_BATCH_SIZE: "25",
   CQRS_QUEUE_BATCH_SIZE: "5",
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",

@@ -1,16 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { toQueueMessageBody } from "../../../functions/shared/queue-message";
-import type { SummaryTables } from "../../../functions/summary/types";
-import {
-  createDynamoDbLocalClients,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from "../../../local/dynamodb-local";
-import { lambdaLikeEnvironment, setEnvironment } from "../support/environment";
+import { handlerOnDynamoDbLocal } from "../support/handler-on-dynamodb-local";
 import { insertRecord, modifyRecord } from "../support/stream-records";
-import { createSummaryTables, readSummary, seedUnwritableSummary } from "../support/summary-tables";
+import { readSummary, seedUnwritableSummary } from "../support/summary-tables";
 
 type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
@@ -41,34 +34,11 @@ const forwarded = (record: DynamoDBRecord) => message(toQueueMessageBody(record)
 const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 describe("apply-summary handler on DynamoDB Local", () => {
-  let dynamoDbLocal: DynamoDbLocal;
-  let raw: DynamoDBClient;
-  let tables: SummaryTables;
-  let restoreEnvironment: () => void;
-  let handler: Handler;
-
-  beforeAll(async () => {
-    dynamoDbLocal = await startDynamoDbLocal();
-    raw = createDynamoDbLocalClients(dynamoDbLocal.endpoint).dynamoDb;
-    tables = await createSummaryTables(raw);
-    restoreEnvironment = setEnvironment(
-      lambdaLikeEnvironment({
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
-        SUMMARY_TABLE_NAME: tables.summaryTableName,
-        LEDGER_TABLE_NAME: tables.ledgerTableName,
-      }),
-    );
-    ({ handler } = await import("../../../functions/apply-summary"));
-  });
-  afterAll(async () => {
-    restoreEnvironment?.();
-    raw?.destroy();
-    await dynamoDbLocal?.stop();
-  });
+  const local = handlerOnDynamoDbLocal<Handler>(() => import("../../../functions/apply-summary"));
 
   it("applies forwarded stream records exactly", async () => {
     const latte = order("q-1", "v-1", "0.1", "3");
-    const response = await handler(
+    const response = await local.handler(
       sqsEvent(
         forwarded(insertRecord("q-e1", latte)),
         forwarded(modifyRecord("q-e2", latte, { ...latte, unitprice: "0.2" })),
@@ -76,15 +46,26 @@ describe("apply-summary handler on DynamoDB Local", () => {
       ),
     );
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(await readSummary(raw, tables, "q-1")).toEqual({ account_total: "0.6", order_count: "1" });
-    expect(await readSummary(raw, tables, "q-2")).toEqual({ account_total: "39.98", order_count: "1" });
+    expect(await readSummary(local.raw, local.tables, "q-1")).toEqual({
+      account_total: "0.6",
+      order_count: "1",
+    });
+    expect(await readSummary(local.raw, local.tables, "q-2")).toEqual({
+      account_total: "39.98",
+      order_count: "1",
+    });
   });
 
   it("counts a stream record forwarded twice (two messages, one eventID) once, in one batch or across batches", async () => {
     const record = insertRecord("t-e1", order("t-1", "v-1", "5", "1"));
-    expect(await handler(sqsEvent(forwarded(record), forwarded(record)))).toEqual({ batchItemFailures: [] });
-    expect(await handler(sqsEvent(forwarded(record)))).toEqual({ batchItemFailures: [] });
-    expect(await readSummary(raw, tables, "t-1")).toEqual({ account_total: "5", order_count: "1" });
+    expect(await local.handler(sqsEvent(forwarded(record), forwarded(record)))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await local.handler(sqsEvent(forwarded(record)))).toEqual({ batchItemFailures: [] });
+    expect(await readSummary(local.raw, local.tables, "t-1")).toEqual({
+      account_total: "5",
+      order_count: "1",
+    });
   });
 
   it("reports unreadable and unprocessable messages by messageId so they end in the DLQ", async () => {
@@ -92,7 +73,7 @@ describe("apply-summary handler on DynamoDB Local", () => {
     const negativeQuantity = forwarded(insertRecord("n-e2", order("n-1", "v-2", "1", "-1")));
     const good = forwarded(insertRecord("n-e1", order("n-1", "v-1", "1", "1")));
 
-    const response = await handler(sqsEvent(notJson, good, negativeQuantity));
+    const response = await local.handler(sqsEvent(notJson, good, negativeQuantity));
 
     expect(response).toEqual({
       batchItemFailures: [
@@ -100,17 +81,20 @@ describe("apply-summary handler on DynamoDB Local", () => {
         { itemIdentifier: negativeQuantity.messageId },
       ],
     });
-    expect(await readSummary(raw, tables, "n-1")).toEqual({ account_total: "1", order_count: "1" });
+    expect(await readSummary(local.raw, local.tables, "n-1")).toEqual({
+      account_total: "1",
+      order_count: "1",
+    });
   });
 
   it("reports every message carrying a record of an account whose write fails", async () => {
-    await seedUnwritableSummary(raw, tables, "w-broken");
+    await seedUnwritableSummary(local.raw, local.tables, "w-broken");
     const broken = insertRecord("w-e1", order("w-broken", "v-1", "1", "1"));
     const brokenCopy1 = forwarded(broken);
     const brokenCopy2 = forwarded(broken);
     const fine = forwarded(insertRecord("w-e2", order("w-ok", "v-1", "2", "1")));
 
-    const response = await handler(sqsEvent(brokenCopy1, fine, brokenCopy2));
+    const response = await local.handler(sqsEvent(brokenCopy1, fine, brokenCopy2));
 
     expect(response).toEqual({
       batchItemFailures: [
@@ -118,6 +102,9 @@ describe("apply-summary handler on DynamoDB Local", () => {
         { itemIdentifier: brokenCopy2.messageId },
       ],
     });
-    expect(await readSummary(raw, tables, "w-ok")).toEqual({ account_total: "2", order_count: "1" });
+    expect(await readSummary(local.raw, local.tables, "w-ok")).toEqual({
+      account_total: "2",
+      order_count: "1",
+    });
   });
 });

@@ -1,19 +1,8 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import type { SummaryTables } from "../../../functions/summary/types";
-import {
-  createDynamoDbLocalClients,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from "../../../local/dynamodb-local";
-import { lambdaLikeEnvironment, setEnvironment } from "../support/environment";
+import { setEnvironment } from "../support/environment";
+import { handlerOnDynamoDbLocal } from "../support/handler-on-dynamodb-local";
 import { insertRecord, modifyRecord, removeRecord, sequenceNumberOf } from "../support/stream-records";
-import {
-  createSummaryTables,
-  readLedger,
-  readSummary,
-  seedUnwritableSummary,
-} from "../support/summary-tables";
+import { readLedger, readSummary, seedUnwritableSummary } from "../support/summary-tables";
 
 type Handler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
@@ -26,36 +15,13 @@ const order = (accountid: string, vendorid: string, unitprice: string, quantity:
 const streamEvent = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
 
 describe("project-summary handler on DynamoDB Local", () => {
-  let dynamoDbLocal: DynamoDbLocal;
-  let raw: DynamoDBClient;
-  let tables: SummaryTables;
-  let restoreEnvironment: () => void;
-  let handler: Handler;
-
-  beforeAll(async () => {
-    dynamoDbLocal = await startDynamoDbLocal();
-    raw = createDynamoDbLocalClients(dynamoDbLocal.endpoint).dynamoDb;
-    tables = await createSummaryTables(raw);
-    restoreEnvironment = setEnvironment(
-      lambdaLikeEnvironment({
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
-        SUMMARY_TABLE_NAME: tables.summaryTableName,
-        LEDGER_TABLE_NAME: tables.ledgerTableName,
-      }),
-    );
-    ({ handler } = await import("../../../functions/project-summary"));
-  });
-  afterAll(async () => {
-    restoreEnvironment?.();
-    raw?.destroy();
-    await dynamoDbLocal?.stop();
-  });
+  const local = handlerOnDynamoDbLocal<Handler>(() => import("../../../functions/project-summary"));
 
   it("projects INSERT, MODIFY and REMOVE records of several accounts exactly and reports no failures", async () => {
     const coffee = order("h-1", "v-1", "3.5", "2");
     const tea = order("h-1", "v-2", "0.1", "3");
     const cake = order("h-2", "v-1", "4.25", "1");
-    const response = await handler(
+    const response = await local.handler(
       streamEvent(
         insertRecord("h-e1", coffee),
         insertRecord("h-e2", tea),
@@ -66,8 +32,14 @@ describe("project-summary handler on DynamoDB Local", () => {
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(await readSummary(raw, tables, "h-1")).toEqual({ account_total: "3.8", order_count: "2" });
-    expect(await readSummary(raw, tables, "h-2")).toEqual({ account_total: "0", order_count: "0" });
+    expect(await readSummary(local.raw, local.tables, "h-1")).toEqual({
+      account_total: "3.8",
+      order_count: "2",
+    });
+    expect(await readSummary(local.raw, local.tables, "h-2")).toEqual({
+      account_total: "0",
+      order_count: "0",
+    });
   });
 
   it("leaves the summary unchanged when the same batch is delivered twice", async () => {
@@ -75,19 +47,25 @@ describe("project-summary handler on DynamoDB Local", () => {
       insertRecord("d-e1", order("d-1", "v-1", "1.1", "3")),
       insertRecord("d-e2", order("d-1", "v-2", "2.2", "1")),
     );
-    expect(await handler(event)).toEqual({ batchItemFailures: [] });
-    expect(await handler(event)).toEqual({ batchItemFailures: [] });
-    expect(await readSummary(raw, tables, "d-1")).toEqual({ account_total: "5.5", order_count: "2" });
+    expect(await local.handler(event)).toEqual({ batchItemFailures: [] });
+    expect(await local.handler(event)).toEqual({ batchItemFailures: [] });
+    expect(await readSummary(local.raw, local.tables, "d-1")).toEqual({
+      account_total: "5.5",
+      order_count: "2",
+    });
   });
 
   it("applies only the new records when a batch is redelivered from a checkpoint after a crash", async () => {
     const first = insertRecord("c-e1", order("c-1", "v-1", "10", "1"));
     const second = insertRecord("c-e2", order("c-1", "v-2", "0.5", "2"));
     const third = insertRecord("c-e3", order("c-1", "v-3", "0.25", "4"));
-    await handler(streamEvent(first, second));
+    await local.handler(streamEvent(first, second));
 
-    expect(await handler(streamEvent(second, third))).toEqual({ batchItemFailures: [] });
-    expect(await readSummary(raw, tables, "c-1")).toEqual({ account_total: "12", order_count: "3" });
+    expect(await local.handler(streamEvent(second, third))).toEqual({ batchItemFailures: [] });
+    expect(await readSummary(local.raw, local.tables, "c-1")).toEqual({
+      account_total: "12",
+      order_count: "3",
+    });
   });
 
   it("reports unprocessable records by SequenceNumber and still applies the rest of the batch", async () => {
@@ -96,7 +74,7 @@ describe("project-summary handler on DynamoDB Local", () => {
     const noNewImage = insertRecord("u-e3", order("u-2", "v-1", "2", "1"));
     delete noNewImage.dynamodb?.NewImage;
 
-    const response = await handler(streamEvent(good, fractionalQuantity, noNewImage));
+    const response = await local.handler(streamEvent(good, fractionalQuantity, noNewImage));
 
     expect(response).toEqual({
       batchItemFailures: [
@@ -104,17 +82,20 @@ describe("project-summary handler on DynamoDB Local", () => {
         { itemIdentifier: sequenceNumberOf(noNewImage) },
       ],
     });
-    expect(await readSummary(raw, tables, "u-1")).toEqual({ account_total: "4", order_count: "1" });
-    expect(await readSummary(raw, tables, "u-2")).toBeUndefined();
+    expect(await readSummary(local.raw, local.tables, "u-1")).toEqual({
+      account_total: "4",
+      order_count: "1",
+    });
+    expect(await readSummary(local.raw, local.tables, "u-2")).toBeUndefined();
   });
 
   it("reports every record of an account whose write fails, and only those", async () => {
-    await seedUnwritableSummary(raw, tables, "f-broken");
+    await seedUnwritableSummary(local.raw, local.tables, "f-broken");
     const broken1 = insertRecord("f-e1", order("f-broken", "v-1", "1", "1"));
     const fine = insertRecord("f-e2", order("f-ok", "v-1", "1", "1"));
     const broken2 = insertRecord("f-e3", order("f-broken", "v-2", "1", "1"));
 
-    const response = await handler(streamEvent(broken1, fine, broken2));
+    const response = await local.handler(streamEvent(broken1, fine, broken2));
 
     expect(response).toEqual({
       batchItemFailures: [
@@ -122,8 +103,11 @@ describe("project-summary handler on DynamoDB Local", () => {
         { itemIdentifier: sequenceNumberOf(broken2) },
       ],
     });
-    expect(await readSummary(raw, tables, "f-ok")).toEqual({ account_total: "1", order_count: "1" });
-    const ledgerIds = (await readLedger(raw, tables)).map((entry) => entry.id);
+    expect(await readSummary(local.raw, local.tables, "f-ok")).toEqual({
+      account_total: "1",
+      order_count: "1",
+    });
+    const ledgerIds = (await readLedger(local.raw, local.tables)).map((entry) => entry.id);
     expect(ledgerIds).toContain("f-e2");
     expect(ledgerIds).not.toContain("f-e1");
     expect(ledgerIds).not.toContain("f-e3");
@@ -133,12 +117,15 @@ describe("project-summary handler on DynamoDB Local", () => {
     const records = Array.from({ length: 12 }, (_, index) =>
       insertRecord(`l-e${index}`, order(`l-${index % 3}`, `v-${index}`, "0.1", "1")),
     );
-    await handler(streamEvent(...records));
-    await handler(streamEvent(...records.slice(4)));
-    const ledger = (await readLedger(raw, tables)).filter((entry) => entry.id.startsWith("l-"));
+    await local.handler(streamEvent(...records));
+    await local.handler(streamEvent(...records.slice(4)));
+    const ledger = (await readLedger(local.raw, local.tables)).filter((entry) => entry.id.startsWith("l-"));
     expect(ledger).toHaveLength(12);
     for (const account of ["l-0", "l-1", "l-2"]) {
-      expect(await readSummary(raw, tables, account)).toEqual({ account_total: "0.4", order_count: "4" });
+      expect(await readSummary(local.raw, local.tables, account)).toEqual({
+        account_total: "0.4",
+        order_count: "4",
+      });
     }
   });
 

@@ -1,0 +1,47 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SummaryTables } from "../../../functions/summary/types";
+import {
+  createDynamoDbLocalClients,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from "../../../local/dynamodb-local";
+import { lambdaLikeEnvironment, setEnvironment } from "./environment";
+import { createSummaryTables } from "./summary-tables";
+
+export interface HandlerOnDynamoDbLocal<H> {
+  /** A client on the same DynamoDB Local, for arranging and asserting. */
+  raw: DynamoDBClient;
+  tables: SummaryTables;
+  handler: H;
+}
+
+/**
+ * For the file's tests: DynamoDB Local with fresh summary and ledger tables, and a summary-writing
+ * handler module loaded with the environment Lambda would give it (reaching DynamoDB Local only
+ * through AWS_ENDPOINT_URL_DYNAMODB). Filled in by beforeAll, cleaned up by afterAll.
+ */
+export function handlerOnDynamoDbLocal<H>(load: () => Promise<{ handler: H }>): HandlerOnDynamoDbLocal<H> {
+  const context = {} as HandlerOnDynamoDbLocal<H>;
+  let dynamoDbLocal: DynamoDbLocal | undefined;
+  let restoreEnvironment: (() => void) | undefined;
+
+  beforeAll(async () => {
+    dynamoDbLocal = await startDynamoDbLocal();
+    context.raw = createDynamoDbLocalClients(dynamoDbLocal.endpoint).dynamoDb;
+    context.tables = await createSummaryTables(context.raw);
+    restoreEnvironment = setEnvironment(
+      lambdaLikeEnvironment({
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
+        SUMMARY_TABLE_NAME: context.tables.summaryTableName,
+        LEDGER_TABLE_NAME: context.tables.ledgerTableName,
+      }),
+    );
+    context.handler = (await load()).handler;
+  });
+  afterAll(async () => {
+    restoreEnvironment?.();
+    context.raw?.destroy();
+    await dynamoDbLocal?.stop();
+  });
+  return context;
+}
