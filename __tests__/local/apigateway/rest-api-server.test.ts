@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-} from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { RestApiAccessLog, RestApiDefinition } from "../../../local/apigateway";
 import { type RunningRestApi, startRestApiServer } from "../../../local/apigateway/server";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../../../local/dynamodb-local";
 import { localClientConfig, localCredentials, localRegion } from "../../../local/local-credentials";
+import { createOrderTables } from "../../support/order-tables";
 
 const templates = join(__dirname, "..", "..", "..", "templates");
 const template = (name: string) => readFileSync(join(templates, name), "utf8");
@@ -117,28 +112,7 @@ const logs: RestApiAccessLog[] = [];
 beforeAll(async () => {
   dynamoDbLocal = await startDynamoDbLocal();
   client = new DynamoDBClient(localClientConfig(dynamoDbLocal.endpoint));
-  await client.send(
-    new CreateTableCommand({
-      TableName: "details",
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "accountid", AttributeType: "S" },
-        { AttributeName: "vendorid", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "accountid", KeyType: "HASH" },
-        { AttributeName: "vendorid", KeyType: "RANGE" },
-      ],
-    }),
-  );
-  await client.send(
-    new CreateTableCommand({
-      TableName: "summary",
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [{ AttributeName: "accountid", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "accountid", KeyType: "HASH" }],
-    }),
-  );
+  await createOrderTables(client, { detailsTable: "details", summaryTable: "summary" });
   server = await startRestApiServer(api, {
     dynamodb: { endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials },
     log: (entry) => logs.push(entry),

@@ -1,39 +1,18 @@
 import { randomUUID } from "node:crypto";
 import {
   type AttributeValue,
-  CreateTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { ReconcileTarget } from "../../../local/reconcile";
+import { createOrderTables } from "../../support/order-tables";
 
 /** A fresh details/summary table pair shaped like the stacks' tables. */
 export async function createReconcileTables(dynamodb: DynamoDBClient): Promise<ReconcileTarget> {
   const suffix = randomUUID();
   const target = { dynamodb, detailsTable: `details-${suffix}`, summaryTable: `summary-${suffix}` };
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: target.detailsTable,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "accountid", AttributeType: "S" },
-        { AttributeName: "vendorid", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "accountid", KeyType: "HASH" },
-        { AttributeName: "vendorid", KeyType: "RANGE" },
-      ],
-    }),
-  );
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: target.summaryTable,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [{ AttributeName: "accountid", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "accountid", KeyType: "HASH" }],
-    }),
-  );
+  await createOrderTables(dynamodb, target);
   return target;
 }
 
