@@ -17,7 +17,7 @@ import { Decimal } from "../functions/domain/decimal";
 import { summaryDeltaOf } from "../functions/domain/summary-delta";
 import type { SummaryDelta } from "../functions/domain/types";
 import { applyDeltas } from "../functions/summary/apply-deltas";
-import { MAX_RECORDS_PER_TRANSACTION } from "../functions/summary/summary-transaction";
+import { MAX_RECORDS_PER_TRANSACTION } from "../functions/summary/ledger";
 import type { SummaryTables } from "../functions/summary/types";
 import { createTemplateContext, renderMappingTemplate } from "../local/apigateway";
 import { createDynamoDbLocalClients, startDynamoDbLocal } from "../local/dynamodb-local";

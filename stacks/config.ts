@@ -1,3 +1,5 @@
+import { MAX_RECORDS_PER_TRANSACTION } from "../functions/summary/ledger";
+
 /**
  * Every setting of the two stacks, read once from environment variables.
  * An invalid value stops synthesis with a message naming the variable and what it accepts.
@@ -62,11 +64,8 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/**
- * One TransactWriteItems call holds at most 100 actions: one summary update plus one ledger entry per record.
- * Keeping batches at or below 99 records keeps every batch at one summary write per account.
- */
-export const MAX_RECORDS_PER_BATCH = 99;
+/** Batches at or below one transaction's worth of records keep every batch at one summary write per account. */
+export const MAX_RECORDS_PER_BATCH = MAX_RECORDS_PER_TRANSACTION;
 
 export class ConfigError extends Error {
   constructor(message: string) {

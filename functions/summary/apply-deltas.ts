@@ -3,7 +3,7 @@ import { groupDeltasByAccount } from "../domain/aggregate-deltas";
 import type { SummaryDelta } from "../domain/types";
 import { chunk } from "../shared/chunk";
 import { type AccountWriteContext, applyAccountDeltas } from "./apply-account-deltas";
-import { MAX_RECORDS_PER_TRANSACTION } from "./summary-transaction";
+import { MAX_RECORDS_PER_TRANSACTION } from "./ledger";
 import type {
   AccountWriteOutcome,
   ApplyDeltasResult,

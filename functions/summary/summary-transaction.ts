@@ -1,13 +1,8 @@
 import { NumberValue, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { toDecimalText } from "../domain/decimal";
 import type { AccountSummaryChange } from "../domain/types";
+import { LEDGER_TTL_ATTRIBUTE, LEDGER_TTL_SECONDS, MAX_RECORDS_PER_TRANSACTION } from "./ledger";
 import type { SummaryTables } from "./types";
-
-/** DynamoDB allows 100 actions per transaction: one summary update plus this many ledger puts. */
-export const MAX_RECORDS_PER_TRANSACTION = 99;
-
-/** Longer than stream retention (24 h) plus DLQ retention (14 days), so no redelivery outlives its ledger entry. */
-export const LEDGER_TTL_SECONDS = 15 * 24 * 60 * 60;
 
 /** Position of the ledger put of change.eventIds[i] in TransactItems (the summary update comes first). */
 export const ledgerPutIndex = (eventIndex: number): number => eventIndex + 1;
@@ -43,7 +38,7 @@ export function summaryTransaction(
       ...change.eventIds.map((eventId) => ({
         Put: {
           TableName: tables.ledgerTableName,
-          Item: { id: eventId, accountid: change.accountId, expires_at: expiresAt },
+          Item: { id: eventId, accountid: change.accountId, [LEDGER_TTL_ATTRIBUTE]: expiresAt },
           ConditionExpression: "attribute_not_exists(id)",
         },
       })),

@@ -1,10 +1,6 @@
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-} from "@aws-sdk/client-sqs";
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
+import { queueDepth } from "../queue-depth";
 import { readBatchItemFailures } from "./batch-item-failures";
 import { matchesAnyPattern } from "./filter-pattern";
 import { sqsRecordForFiltering, toLambdaSqsRecord } from "./sqs-record";
@@ -70,17 +66,7 @@ export class SqsEventSource {
   async drained(timeoutMs = 30_000): Promise<void> {
     await this.waitUntil(async () => {
       if (this.counters.inFlight > 0) return false;
-      const { Attributes = {} } = await this.config.sqsClient.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: this.config.queueUrl,
-          AttributeNames: [
-            "ApproximateNumberOfMessages",
-            "ApproximateNumberOfMessagesNotVisible",
-            "ApproximateNumberOfMessagesDelayed",
-          ],
-        }),
-      );
-      return Object.values(Attributes).every((count) => count === "0");
+      return (await queueDepth(this.config.sqsClient, this.config.queueUrl)) === 0;
     }, timeoutMs);
   }
 

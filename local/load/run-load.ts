@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type ApiTarget, getSummary, postOrder, type SummaryReading } from "./api-client";
+import { inParallel } from "./in-parallel";
 import { type ExpectedSummary, expectedSummaries, type Order, planLoad } from "./orders";
 
 export interface LoadOptions extends ApiTarget {
@@ -33,23 +34,8 @@ export interface LoadReport {
   convergeSeconds: number;
 }
 
-async function sendAll(
-  target: ApiTarget,
-  orders: readonly Order[],
-  concurrency: number,
-  onDone: (answer: { status: number; text: string }) => void,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < orders.length) {
-      const order = orders[next++];
-      onDone(await postOrder(target, order));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, orders.length) }, worker));
-}
-
-function matches(expected: ExpectedSummary, actual: SummaryReading): boolean {
+/** True when the summary read over HTTP is exactly what the orders add up to (404 for an account with none left). */
+export function summaryIsExact(expected: ExpectedSummary, actual: SummaryReading): boolean {
   if (expected.count === 0) return actual.status === 404 || (actual.count === 0 && actual.total === "0");
   return actual.status === 200 && actual.total === expected.total && actual.count === expected.count;
 }
@@ -80,8 +66,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   };
 
   const sendStarted = Date.now();
-  await sendAll(options, plan.originals, concurrency, onDone);
-  await sendAll(options, plan.overwrites, concurrency, onDone);
+  const send = async (order: Order) => onDone(await postOrder(options, order));
+  await inParallel(plan.originals, concurrency, send);
+  await inParallel(plan.overwrites, concurrency, send);
   const sendSeconds = (Date.now() - sendStarted) / 1000;
 
   const expected = expectedSummaries([...plan.originals, ...plan.overwrites], plan.accounts);
@@ -92,7 +79,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     checks = await Promise.all(
       expected.map(async (e) => {
         const actual = await getSummary(options, e.accountid);
-        return { expected: e, actual, exact: matches(e, actual) };
+        return { expected: e, actual, exact: summaryIsExact(e, actual) };
       }),
     );
     if (checks.every((c) => c.exact) || Date.now() > deadline) break;

@@ -30,11 +30,9 @@ const API_TYPES = [
 
 const ROOT_PREFIX = "root:";
 
+/** Resources of a type with their references resolved (restApiStages has checked them already). */
 function all(model: StackModel, type: string): [string, Attributes][] {
-  return model.resources(type).map(([id, raw]) => {
-    assertSupported(type, id, raw);
-    return [id, model.resolved(type, id)];
-  });
+  return model.resources(type).map(([id]) => [id, model.resolved(type, id)]);
 }
 
 /**

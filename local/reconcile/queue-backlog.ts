@@ -1,4 +1,5 @@
-import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { queueDepth } from "../queue-depth";
 
 /** The queues whose messages would still change the summary: failure, dead-letter and update queues. */
 export interface QueueTarget {
@@ -12,22 +13,13 @@ export interface QueueBacklog {
   messages: number;
 }
 
-const COUNTED = [
-  "ApproximateNumberOfMessages",
-  "ApproximateNumberOfMessagesNotVisible",
-  "ApproximateNumberOfMessagesDelayed",
-] as const;
-
 /** Messages waiting in each queue. */
 export async function queueBacklogs(target: QueueTarget): Promise<QueueBacklog[]> {
   return Promise.all(
-    target.queueUrls.map(async (queueUrl) => {
-      const { Attributes = {} } = await target.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...COUNTED] }),
-      );
-      const messages = COUNTED.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0);
-      return { queueUrl, messages };
-    }),
+    target.queueUrls.map(async (queueUrl) => ({
+      queueUrl,
+      messages: await queueDepth(target.sqs, queueUrl),
+    })),
   );
 }
 

@@ -171,10 +171,5 @@ export function assertSupported(type: string, logicalId: string, attributes: Att
   }
 }
 
-/** Resource and data source types present in the document that run nowhere locally, e.g. IAM or log groups. */
-export function notEmulatedTypes(types: readonly string[]): string[] {
-  return types.filter((type) => !(type in EMULATED_TYPES)).sort();
-}
-
 /** `${data.archive_file.<name>.output_path}`: how a function names the zip of its bundle. */
 export const REFERENCE_TO_ARCHIVE = /^\$\{data\.archive_file\.([A-Za-z0-9_-]+)\.output_path\}$/;

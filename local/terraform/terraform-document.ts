@@ -41,8 +41,3 @@ export function readSynthesizedStack(outdir: string, name: string): SynthesizedS
   }
   return { name, dir, document: JSON.parse(readFileSync(file, "utf8")) as TerraformDocument };
 }
-
-/** Every resource of one type as [logical id, attributes]. */
-export function resourcesOfType(document: TerraformDocument, type: string): [string, Attributes][] {
-  return Object.entries(document.resource?.[type] ?? {});
-}

@@ -3,8 +3,10 @@ import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import { getSummary } from "../load/api-client";
+import { summaryIsExact } from "../load/run-load";
+import { queueDepth } from "../queue-depth";
 import type { RunningStack } from "../stack-runtime";
-import { peekAll, queueDepth } from "./queue-contents";
+import { peekAll } from "./queue-contents";
 import { inSequenceRange, readWholeStream } from "./stream-reader";
 import type { WorkloadResult } from "./workload";
 
@@ -30,11 +32,7 @@ export async function checkSummariesOverApi(
   const wrong: string[] = [];
   for (const expected of workload.expected) {
     const actual = await getSummary(stack, expected.accountid);
-    const exact =
-      expected.count === 0
-        ? actual.status === 404 || (actual.count === 0 && actual.total === "0")
-        : actual.status === 200 && actual.total === expected.total && actual.count === expected.count;
-    if (!exact) {
+    if (!summaryIsExact(expected, actual)) {
       wrong.push(`${expected.accountid}: expected ${expected.total}/${expected.count}, got ${actual.text}`);
     }
   }

@@ -1,19 +1,5 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-
-/** How many messages a queue holds in any state. */
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-      ],
-    }),
-  );
-  return Object.values(Attributes).reduce((sum, count) => sum + Number(count), 0);
-}
+import { ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { queueDepth } from "../queue-depth";
 
 /** Reads (without deleting) every message body of a queue that nothing else consumes. */
 export async function peekAll(sqs: SQSClient, queueUrl: string): Promise<string[]> {

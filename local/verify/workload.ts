@@ -1,5 +1,6 @@
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { type ApiTarget, postOrder } from "../load/api-client";
+import { inParallel } from "../load/in-parallel";
 import { type ExpectedSummary, expectedSummaries, type Order, planLoad } from "../load/orders";
 import { seededRandom } from "../seeded-random";
 
@@ -40,14 +41,6 @@ export interface WorkloadResult {
 export interface WorkloadTarget extends ApiTarget {
   dynamodb: DynamoDBClient;
   detailsTable: string;
-}
-
-async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {

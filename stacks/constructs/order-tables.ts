@@ -1,5 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
+import { LEDGER_TTL_ATTRIBUTE } from "../../functions/summary/ledger";
 
 export interface OrderTablesProps {
   /** Prefix of every table name, e.g. `cqrs-direct-dev`. */
@@ -9,9 +10,6 @@ export interface OrderTablesProps {
   /** Provisioned write capacity of the summary table. */
   readonly summaryWriteCapacity: number;
 }
-
-/** Attribute names shared by the tables, the templates and the handlers. */
-export const LEDGER_TTL_ATTRIBUTE = "expires_at";
 
 /**
  * The write model (details, every order, streamed), the read model (summary, one item per account)

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Decimal } from "../../../functions/domain/decimal";
 import type { SummaryDelta } from "../../../functions/domain/types";
 import { applyDeltas } from "../../../functions/summary/apply-deltas";
-import { LEDGER_TTL_SECONDS } from "../../../functions/summary/summary-transaction";
+import { LEDGER_TTL_SECONDS } from "../../../functions/summary/ledger";
 import type { SummaryTables } from "../../../functions/summary/types";
 import {
   createDynamoDbLocalClients,

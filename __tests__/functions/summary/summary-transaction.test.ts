@@ -2,11 +2,8 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, NumberValue, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { Decimal } from "../../../functions/domain/decimal";
 import type { AccountSummaryChange } from "../../../functions/domain/types";
-import {
-  LEDGER_TTL_SECONDS,
-  MAX_RECORDS_PER_TRANSACTION,
-  summaryTransaction,
-} from "../../../functions/summary/summary-transaction";
+import { LEDGER_TTL_SECONDS, MAX_RECORDS_PER_TRANSACTION } from "../../../functions/summary/ledger";
+import { summaryTransaction } from "../../../functions/summary/summary-transaction";
 import type { SummaryTables } from "../../../functions/summary/types";
 import {
   createDynamoDbLocalClients,
