@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { AccountSetupStack } from "./stacks/account-setup-stack";
 import { ConfigError, loadConfig } from "./stacks/config";
 import { DirectProjectionStack } from "./stacks/direct-projection-stack";
 import { QueuedProjectionStack } from "./stacks/queued-projection-stack";
@@ -6,6 +7,7 @@ import { QueuedProjectionStack } from "./stacks/queued-projection-stack";
 function main(): void {
   const config = loadConfig();
   const app = new App();
+  new AccountSetupStack(app, config);
   new DirectProjectionStack(app, config);
   new QueuedProjectionStack(app, config);
   app.synth();

@@ -13,7 +13,7 @@ import { createQueues, type LocalQueue } from "./provision/queues";
 import { restApiStages } from "./provision/rest-api";
 import { createTables, type LocalTable } from "./provision/tables";
 import { EMULATED_TYPES, UnsupportedConfigurationError } from "./terraform/resource-support";
-import { StackModel } from "./terraform/stack-model";
+import { LOCAL_DATA_SOURCES, StackModel } from "./terraform/stack-model";
 import type { SynthesizedStack } from "./terraform/terraform-document";
 
 export interface SharedEmulators {
@@ -64,7 +64,7 @@ export function notEmulated(stack: SynthesizedStack): string[] {
     (type) => !(type in EMULATED_TYPES),
   );
   const dataTypes = Object.keys(stack.document.data ?? {})
-    .filter((type) => type !== "archive_file")
+    .filter((type) => !(LOCAL_DATA_SOURCES as readonly string[]).includes(type))
     .map((type) => `data.${type}`);
   return [...resourceTypes, ...dataTypes].sort();
 }

@@ -39,6 +39,21 @@ export interface ApiSettings {
   readonly throttlingBurstLimit: number;
   /** Both methods demand an `x-api-key` header holding a key attached to the stage through a usage plan. */
   readonly apiKeyRequired: boolean;
+  /**
+   * Access logs and ERROR execution logs of the stage. API Gateway refuses them until the account has its
+   * CloudWatch role in the region (the account-setup stack, or one the account already has).
+   */
+  readonly accessLogs: boolean;
+}
+
+/** What the account-setup stack manages, once per account and region. */
+export interface AccountSetupSettings {
+  /** The API Gateway CloudWatch Logs role of the account in the region (`aws_api_gateway_account`). */
+  readonly manageApiGatewayRole: boolean;
+  /** The Terraform state bucket (CQRS_STATE_BUCKET, in CQRS_STATE_REGION). */
+  readonly manageStateBucket: boolean;
+  /** Where account-setup keeps its own state: a local file first, the state bucket once it exists. */
+  readonly stateBackend: "local" | "s3";
 }
 
 export interface ProjectConfig {
@@ -50,6 +65,7 @@ export interface ProjectConfig {
   readonly functionTimeoutSeconds: number;
   readonly state: StateBackendSettings;
   readonly api: ApiSettings;
+  readonly accountSetup: AccountSetupSettings;
   readonly stream: StreamMappingSettings;
   readonly queue: QueueSettings;
   readonly direct: ProjectionSettings;
@@ -192,6 +208,29 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultValue: "2",
     description: "queued-projection: maximum concurrent apply-summary invocations (2-1000).",
   },
+  {
+    variable: "CQRS_API_ACCESS_LOGS",
+    defaultValue: "on",
+    description:
+      "`on`: stage access logs and ERROR execution logs (the account needs API Gateway's CloudWatch role: account-setup); `off`: none.",
+  },
+  {
+    variable: "CQRS_SETUP_API_GATEWAY_ROLE",
+    defaultValue: "true",
+    description:
+      "account-setup: manage the account's API Gateway CloudWatch Logs role in the region (`false` if the account has one).",
+  },
+  {
+    variable: "CQRS_SETUP_STATE_BUCKET",
+    defaultValue: "true",
+    description: "account-setup: manage the state bucket `CQRS_STATE_BUCKET` (`false` if it exists already).",
+  },
+  {
+    variable: "CQRS_SETUP_STATE_BACKEND",
+    defaultValue: "local",
+    description:
+      "account-setup's own state: `local` file (first deploy) or `s3` (in the state bucket, once it exists).",
+  },
 ];
 
 function defaultOf(variable: string): string {
@@ -219,6 +258,14 @@ function flag(env: Env, variable: string): boolean {
     throw new ConfigError(`${variable} must be true or false, got "${text}"`);
   }
   return text === "true";
+}
+
+function oneOf<T extends string>(env: Env, variable: string, allowed: readonly T[]): T {
+  const text = raw(env, variable);
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new ConfigError(`${variable} must be one of ${allowed.join(", ")}, got "${text}"`);
+  }
+  return text as T;
 }
 
 function matching(env: Env, variable: string, pattern: RegExp, allowed: string, fallback?: string): string {
@@ -292,6 +339,12 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       throttlingRateLimit: integer(env, "CQRS_API_THROTTLE_RATE", 1, 10000),
       throttlingBurstLimit: integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000),
       apiKeyRequired: flag(env, "CQRS_API_KEY_REQUIRED"),
+      accessLogs: oneOf(env, "CQRS_API_ACCESS_LOGS", ["on", "off"] as const) === "on",
+    },
+    accountSetup: {
+      manageApiGatewayRole: flag(env, "CQRS_SETUP_API_GATEWAY_ROLE"),
+      manageStateBucket: flag(env, "CQRS_SETUP_STATE_BUCKET"),
+      stateBackend: oneOf(env, "CQRS_SETUP_STATE_BACKEND", ["local", "s3"] as const),
     },
     stream: {
       batchSize: integer(env, "CQRS_STREAM_BATCH_SIZE", 1, MAX_RECORDS_PER_BATCH),

@@ -6,7 +6,8 @@ import { ProjectionGuardrails } from "./aspects/projection-guardrails";
 import type { ProjectConfig, ProjectionSettings } from "./config";
 import { OrderTables } from "./constructs/order-tables";
 import { OrdersApi } from "./constructs/orders-api";
-import { useS3StateBackend } from "./constructs/state-backend";
+import { currentPartition } from "./constructs/partition";
+import { stateKey, useS3StateBackend } from "./constructs/state-backend";
 
 export const PROJECT_TAG = "cqrs-projections";
 
@@ -23,6 +24,8 @@ export abstract class ProjectionStack extends TerraformStack {
   public readonly namePrefix: string;
   public readonly tables: OrderTables;
   public readonly api: OrdersApi;
+  /** Partition of the region (`aws`, `aws-cn`, `aws-us-gov`, ...): every ARN the stacks build uses it. */
+  public readonly partition: string;
 
   protected constructor(
     scope: Construct,
@@ -37,12 +40,13 @@ export abstract class ProjectionStack extends TerraformStack {
 
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new ProjectionGuardrails());
-    useS3StateBackend(this, config.state, config.environment, stackName);
+    useS3StateBackend(this, config.state, stateKey(config.state, config.environment, stackName));
     new AwsProvider(this, "aws", {
       region: config.region,
       defaultTags: [{ tags: { project: PROJECT_TAG, stack: stackName, environment: config.environment } }],
     });
     new ArchiveProvider(this, "archive");
+    this.partition = currentPartition(this);
 
     this.tables = new OrderTables(this, "tables", {
       namePrefix: this.namePrefix,
@@ -57,6 +61,7 @@ export abstract class ProjectionStack extends TerraformStack {
       summaryTable: this.tables.summary,
       settings: config.api,
       logRetentionDays: config.logRetentionDays,
+      partition: this.partition,
       requireApiKey: config.api.apiKeyRequired,
     });
 

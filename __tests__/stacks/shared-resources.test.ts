@@ -13,6 +13,10 @@ import {
   type TerraformJson,
 } from "./synth-helpers";
 
+/** How the stacks spell the partition in ARNs: read from the provider, never `aws` itself. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform expression, not a JavaScript one
+const PARTITION = "${data.aws_partition.partition.partition}";
+
 const template = (name: string) => readFileSync(path.join(__dirname, "..", "..", "templates", name), "utf8");
 
 describe.each([
@@ -108,7 +112,7 @@ describe.each([
     expect(integration).toMatchObject({
       type: "AWS",
       integration_http_method: "POST",
-      uri: "arn:aws:apigateway:us-east-1:dynamodb:action/PutItem",
+      uri: `arn:${PARTITION}:apigateway:us-east-1:dynamodb:action/PutItem`,
       passthrough_behavior: "NEVER",
       credentials: ref(json, "aws_iam_role", "orders-api_role", "arn"),
     });
@@ -125,7 +129,7 @@ describe.each([
   test("GET /{accountid} gets from summary with the verbatim templates and may answer 404", () => {
     const integration = resourceNamed(json, "aws_api_gateway_integration", "get-summary");
     expect(integration).toMatchObject({
-      uri: "arn:aws:apigateway:us-east-1:dynamodb:action/GetItem",
+      uri: `arn:${PARTITION}:apigateway:us-east-1:dynamodb:action/GetItem`,
       passthrough_behavior: "NEVER",
     });
     const templates = integration.request_templates as Record<string, string>;
@@ -210,7 +214,21 @@ describe.each([
     });
     expect(resourceNamed(json, "aws_api_gateway_method_settings", "throttling")).toMatchObject({
       method_path: "*/*",
-      settings: { throttling_rate_limit: 100, throttling_burst_limit: 200 },
+      settings: {
+        throttling_rate_limit: 100,
+        throttling_burst_limit: 200,
+        metrics_enabled: true,
+        logging_level: "ERROR",
+        data_trace_enabled: false,
+      },
+    });
+  });
+
+  test("CQRS_API_ACCESS_LOGS=off: no access log settings and no execution logging", () => {
+    const { json: quiet } = synthDirect(defaultConfig({ CQRS_API_ACCESS_LOGS: "off" }));
+    expect(resourceNamed(quiet, "aws_api_gateway_stage", "stage")).not.toHaveProperty("access_log_settings");
+    expect(resourceNamed(quiet, "aws_api_gateway_method_settings", "throttling")).toMatchObject({
+      settings: { logging_level: "OFF" },
     });
   });
 
@@ -281,7 +299,7 @@ describe("configuration reaches the synthesized stacks", () => {
       write_capacity: 7,
     });
     expect(resourceNamed(json, "aws_api_gateway_integration", "post-order").uri).toBe(
-      "arn:aws:apigateway:eu-west-1:dynamodb:action/PutItem",
+      `arn:${PARTITION}:apigateway:eu-west-1:dynamodb:action/PutItem`,
     );
     expect(resourceNamed(json, "aws_api_gateway_stage", "stage").stage_name).toBe("v1");
   });

@@ -13,9 +13,9 @@ export interface ServiceResponse {
   body: string;
 }
 
-/** `arn:aws:apigateway:<region>:dynamodb:action/<Action>` -> "<Action>". */
+/** `arn:<partition>:apigateway:<region>:dynamodb:action/<Action>` -> "<Action>". */
 export function dynamoDbActionOf(uri: string): string {
-  const match = /^arn:aws:apigateway:[^:]*:dynamodb:action\/([A-Za-z]+)$/.exec(uri);
+  const match = /^arn:aws[a-z-]*:apigateway:[^:]*:dynamodb:action\/([A-Za-z]+)$/.exec(uri);
   if (!match) throw new Error(`Only DynamoDB action integrations are emulated, got uri ${uri}`);
   return match[1];
 }

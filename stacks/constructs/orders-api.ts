@@ -16,11 +16,12 @@ import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usag
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { Aspects, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import type { ApiSettings } from "../config";
 import { grant, serviceRole } from "./iam";
-import { digest, terraformTemplate } from "./templates";
+import { redeployOnChange } from "./redeploy-on-change";
+import { terraformTemplate } from "./templates";
 
 export interface OrdersApiProps {
   /** Prefix of every name, e.g. `cqrs-direct-dev`. */
@@ -32,6 +33,8 @@ export interface OrdersApiProps {
   readonly summaryTable: DynamodbTable;
   readonly settings: ApiSettings;
   readonly logRetentionDays: number;
+  /** Partition of the region (`aws`, `aws-cn`, ...), for the integration ARNs. */
+  readonly partition: string;
   /**
    * Both methods demand an `x-api-key` header holding the client key, attached to the stage through a
    * usage plan throttled like the stage. Default `false`: the methods are open.
@@ -93,9 +96,8 @@ export class OrdersApi extends Construct {
 
   private readonly props: OrdersApiProps;
   private readonly requireApiKey: boolean;
-  private readonly redeployOn: ITerraformDependable[] = [];
-  private readonly redeployIds: string[] = [];
-  private readonly redeployContent: unknown[] = [];
+  /** Every resource that shapes what a deployment serves: any change to one of them must redeploy. */
+  private readonly redeployOn: TerraformResource[] = [];
 
   constructor(scope: Construct, id: string, props: OrdersApiProps) {
     super(scope, id);
@@ -113,7 +115,6 @@ export class OrdersApi extends Construct {
       { actions: ["dynamodb:PutItem"], resources: [props.detailsTable.arn] },
       { actions: ["dynamodb:GetItem"], resources: [props.summaryTable.arn] },
     ]);
-    this.redeployOn.push(permissions);
 
     const orderSchema = terraformTemplate("order-request.schema.json");
     const orderModel = new ApiGatewayModel(this, "order-model", {
@@ -122,8 +123,7 @@ export class OrdersApi extends Construct {
       contentType: JSON_TYPE,
       schema: orderSchema,
     });
-    this.redeployContent.push(orderSchema);
-    this.redeployIds.push(orderModel.id);
+    this.redeployOn.push(orderModel);
 
     const bodyValidator = new ApiGatewayRequestValidator(this, "body-validator", {
       restApiId: this.restApi.id,
@@ -137,7 +137,7 @@ export class OrdersApi extends Construct {
       validateRequestBody: false,
       validateRequestParameters: true,
     });
-    this.redeployIds.push(bodyValidator.id, parameterValidator.id);
+    this.redeployOn.push(bodyValidator, parameterValidator);
 
     const orderResource = new ApiGatewayResource(this, "order", {
       restApiId: this.restApi.id,
@@ -149,7 +149,7 @@ export class OrdersApi extends Construct {
       parentId: this.restApi.rootResourceId,
       pathPart: "{accountid}",
     });
-    this.redeployIds.push(orderResource.id, accountResource.id);
+    this.redeployOn.push(orderResource, accountResource);
 
     this.route("post-order", {
       httpMethod: "POST",
@@ -185,14 +185,17 @@ export class OrdersApi extends Construct {
       retentionInDays: props.logRetentionDays,
     });
 
+    // create_before_destroy reaches everything a deployment depends on; the tables must stay out of it
+    // (a replaced table cannot coexist with its successor under the same name), so the deployment depends
+    // on the API's own resources only, and the stage, which is never replaced first, on the permissions.
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.restApi.id,
-      triggers: {
-        redeployment: Fn.sha1(Fn.jsonencode([digest(this.redeployContent), ...this.redeployIds])),
-      },
+      // Set at synthesis by redeployOnChange, once every override is in place.
+      triggers: {},
       lifecycle: { createBeforeDestroy: true },
       dependsOn: this.redeployOn,
     });
+    Aspects.of(this).add(redeployOnChange(deployment, this.redeployOn));
 
     this.stage = new ApiGatewayStage(this, "stage", {
       restApiId: this.restApi.id,
@@ -203,10 +206,10 @@ export class OrdersApi extends Construct {
         detailsTableName: props.detailsTable.name,
         summaryTableName: props.summaryTable.name,
       },
-      accessLogSettings: {
-        destinationArn: this.accessLogGroup.arn,
-        format: ACCESS_LOG_FORMAT,
-      },
+      accessLogSettings: props.settings.accessLogs
+        ? { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT }
+        : undefined,
+      dependsOn: [permissions],
     });
 
     new ApiGatewayMethodSettings(this, "throttling", {
@@ -217,6 +220,8 @@ export class OrdersApi extends Construct {
         throttlingRateLimit: props.settings.throttlingRateLimit,
         throttlingBurstLimit: props.settings.throttlingBurstLimit,
         metricsEnabled: true,
+        loggingLevel: props.settings.accessLogs ? "ERROR" : "OFF",
+        dataTraceEnabled: false,
       },
     });
 
@@ -264,7 +269,7 @@ export class OrdersApi extends Construct {
       httpMethod: method.httpMethod,
       type: "AWS",
       integrationHttpMethod: "POST",
-      uri: `arn:aws:apigateway:${this.props.region}:dynamodb:action/${route.action}`,
+      uri: `arn:${this.props.partition}:apigateway:${this.props.region}:dynamodb:action/${route.action}`,
       credentials: this.role.arn,
       passthroughBehavior: "NEVER",
       requestTemplates: { [JSON_TYPE]: requestTemplate },
@@ -300,21 +305,6 @@ export class OrdersApi extends Construct {
         }),
     );
 
-    this.redeployIds.push(method.id, integration.id);
-    this.redeployContent.push(
-      {
-        id,
-        httpMethod: route.httpMethod,
-        action: route.action,
-        parameters: route.requestParameters ?? {},
-        // Only when set, so that the open API's deployment trigger stays what it always was.
-        ...(this.requireApiKey ? { apiKeyRequired: true } : {}),
-      },
-      requestTemplate,
-      successTemplate,
-      errorTemplate,
-      methodResponseCodes,
-    );
     this.redeployOn.push(method, integration, ...methodResponses, ...integrationResponses);
   }
 
@@ -327,7 +317,6 @@ export class OrdersApi extends Construct {
       responseTemplates: { [JSON_TYPE]: body },
       responseParameters: { "gatewayresponse.header.Content-Type": "'application/json'" },
     });
-    this.redeployContent.push(responseType, statusCode, body);
     this.redeployOn.push(response);
   }
 }
