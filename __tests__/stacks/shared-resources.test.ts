@@ -91,7 +91,7 @@ describe.each([
     expect(count("aws_api_gateway_method_response")).toBe(7);
     expect(count("aws_api_gateway_model")).toBe(1);
     expect(count("aws_api_gateway_request_validator")).toBe(2);
-    expect(count("aws_api_gateway_gateway_response")).toBe(2);
+    expect(count("aws_api_gateway_gateway_response")).toBe(4);
     expect(count("aws_api_gateway_deployment")).toBe(1);
     expect(count("aws_api_gateway_stage")).toBe(1);
     expect(count("aws_api_gateway_account")).toBe(0);

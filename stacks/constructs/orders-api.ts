@@ -172,6 +172,9 @@ export class OrdersApi extends Construct {
       validator: parameterValidator,
     });
 
+    // Every error API Gateway itself answers (403, 404, 429, 5xx...) in the shape of the others.
+    this.gatewayResponse("default-4xx", "DEFAULT_4XX", undefined, "gateway-error.json");
+    this.gatewayResponse("default-5xx", "DEFAULT_5XX", undefined, "gateway-error.json");
     this.gatewayResponse("bad-request-body", "BAD_REQUEST_BODY", "400", "bad-request-body.json");
     this.gatewayResponse(
       "unsupported-media-type",
@@ -318,7 +321,13 @@ export class OrdersApi extends Construct {
     this.redeployOn.push(method, integration, ...methodResponses, ...integrationResponses);
   }
 
-  private gatewayResponse(id: string, responseType: string, statusCode: string, template: string): void {
+  /** `statusCode` undefined keeps the type's own status (DEFAULT_4XX covers 403, 404, 429...). */
+  private gatewayResponse(
+    id: string,
+    responseType: string,
+    statusCode: string | undefined,
+    template: string,
+  ): void {
     const body = terraformTemplate(template);
     const response = new ApiGatewayGatewayResponse(this, id, {
       restApiId: this.restApi.id,
@@ -327,7 +336,7 @@ export class OrdersApi extends Construct {
       responseTemplates: { [JSON_TYPE]: body },
       responseParameters: { "gatewayresponse.header.Content-Type": "'application/json'" },
     });
-    this.redeployContent.push(responseType, statusCode, body);
+    this.redeployContent.push(responseType, statusCode ?? null, body);
     this.redeployOn.push(response);
   }
 }
