@@ -51,15 +51,18 @@ describe("queue message body", () => {
     );
   });
 
-  it.each(["\uFFFE\uFFFF", "Z\u00fcrich \u2615 \u{1D11E}", "\u0000\u001f\u007f", "\uD800 lone", "line\u2028separator"])(
-    "writes %j as \\u escapes that JSON.parse restores",
-    (text) => {
-      const body = toQueueMessageBody(insertRecord("e-4", { ...order, vendorid: text }));
-      expect(body).not.toContain(text);
-      const parsed = changeRecordFromQueueMessage(body).dynamodb;
-      expect([parsed?.Keys?.vendorid?.S, parsed?.NewImage?.vendorid?.S]).toEqual([text, text]);
-    },
-  );
+  it.each([
+    "\uFFFE\uFFFF",
+    "Z\u00fcrich \u2615 \u{1D11E}",
+    "\u0000\u001f\u007f",
+    "\uD800 lone",
+    "line\u2028separator",
+  ])("writes %j as \\u escapes that JSON.parse restores", (text) => {
+    const body = toQueueMessageBody(insertRecord("e-4", { ...order, vendorid: text }));
+    expect(body).not.toContain(text);
+    const parsed = changeRecordFromQueueMessage(body).dynamodb;
+    expect([parsed?.Keys?.vendorid?.S, parsed?.NewImage?.vendorid?.S]).toEqual([text, text]);
+  });
 
   it.each(["not json", "[1,2]", "null", '"text"'])("rejects the body %j as unprocessable", (body) => {
     expect(() => changeRecordFromQueueMessage(body)).toThrow(UnprocessableRecordError);
