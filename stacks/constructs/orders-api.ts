@@ -173,8 +173,8 @@ export class OrdersApi extends Construct {
     });
 
     // Every error API Gateway itself answers (403, 404, 429, 5xx...) in the shape of the others.
-    this.gatewayResponse("default-4xx", "DEFAULT_4XX", undefined, "gateway-error.json");
-    this.gatewayResponse("default-5xx", "DEFAULT_5XX", undefined, "gateway-error.json");
+    this.gatewayResponse("default-4xx", "DEFAULT_4XX", undefined, "gateway-error.tpl");
+    this.gatewayResponse("default-5xx", "DEFAULT_5XX", undefined, "gateway-error.tpl");
     this.gatewayResponse("bad-request-body", "BAD_REQUEST_BODY", "400", "bad-request-body.json");
     this.gatewayResponse(
       "unsupported-media-type",
