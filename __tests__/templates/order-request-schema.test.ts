@@ -22,6 +22,11 @@ const good = {
 };
 
 describe("order-request.schema.json (draft-04 API Gateway model)", () => {
+  it("accepts the README's examples/order.json", () => {
+    const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "order.json"), "utf8"));
+    expect(validate(example)).toBe(true);
+  });
+
   it("declares draft-04", () => {
     expect(schema.$schema).toBe("http://json-schema.org/draft-04/schema#");
   });
