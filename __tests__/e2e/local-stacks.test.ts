@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import fc from "fast-check";
@@ -12,6 +19,7 @@ import { localClientConfig } from "../../local/local-credentials";
 import { type LocalRuntime, startLocalRuntime } from "../../local/local-runtime";
 import { seededRandom } from "../../local/seeded-random";
 import type { RunningStack } from "../../local/stack-runtime";
+import { readWholeStream } from "../../local/verify/stream-reader";
 import { acceptedOrderDate, priceText, unicodeText } from "../support/order-arbitraries";
 
 /**
@@ -98,17 +106,21 @@ test("runs both synthesized stacks and reports what it does not emulate", () => 
 });
 
 describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name) => {
-  test("200 orders over 5 accounts, with overwrites, converge to exact summaries", async () => {
+  test("200 orders over 5 accounts, 30 re-sent unchanged and changed, converge to exact summaries", async () => {
     const report = await runLoad({
       url: stack(name).url,
       orders: 200,
       accounts: 5,
-      overwriteRate: 0.15,
+      resendRate: 0.15,
       seed: 7,
       convergeTimeoutSeconds: 60,
     });
     expect(report.rejected).toEqual([]);
-    expect(report.accepted).toBe(200);
+    expect({ sent: report.sent, accepted: report.accepted, conflicts: report.conflicts }).toEqual({
+      sent: 230,
+      accepted: 200,
+      conflicts: 30,
+    });
     for (const check of report.accounts) {
       expect({
         account: check.expected.accountid,
@@ -135,6 +147,39 @@ describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name)
       expect(JSON.parse(answer.text)).toHaveProperty("message");
     }
     expect(await ordersOf(name, `${name}-bad`)).toBe(0);
+  });
+
+  test("an order is create-only: a changed re-send gets 409, an identical one 200, and both change nothing", async () => {
+    const target = stack(name);
+    const accountid = `${name}-create-only`;
+    const order = { ...randomOrder(seededRandom(3), accountid, "v-1"), city: "Z\u00fcrich \u2615 \u{1D11E}" };
+    expect((await postOrder(target, order)).status).toBe(200);
+    const counted = await summaryOnceCounted(target, accountid, 1);
+    expect(counted).toMatchObject({ status: 200, count: 1 });
+
+    const conflict = await postOrder(target, { ...order, unitprice: 10000, quantity: 1000 });
+    expect(conflict.status).toBe(409);
+    expect(JSON.parse(conflict.text)).toEqual({
+      message: expect.stringContaining("exists"),
+      requestId: expect.any(String),
+    });
+    expect((await postOrder(target, order)).status).toBe(200);
+
+    // Nothing new reaches the stream: the details table holds one record for the key, and after the
+    // projection had time to see any, the summary is what it was.
+    const details = target.outputs.details_table_name as string;
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: details }));
+    const streams = new DynamoDBStreamsClient(localClientConfig(runtime.dynamodb.endpoint));
+    try {
+      const records = (await readWholeStream(streams, Table?.LatestStreamArn ?? "")).filter(
+        (record) => record.accountid === accountid,
+      );
+      expect(records.map((record) => record.eventName)).toEqual(["INSERT"]);
+    } finally {
+      streams.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await getSummary(target, accountid)).toEqual(counted);
   });
 
   test("an unknown account gets a JSON 404", async () => {

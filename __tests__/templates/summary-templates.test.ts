@@ -83,6 +83,40 @@ describe("error-response.vtl", () => {
     },
   );
 
+  it("answers a failed create-only condition with 409, without DynamoDB's text", () => {
+    const { output, context } = render(
+      "error-response.vtl",
+      JSON.stringify({
+        __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+        message: "The conditional request failed",
+      }),
+    );
+    expect(overriddenStatus(context)).toBe(409);
+    expect(JSON.parse(output)).toEqual({
+      message: "An order with this accountid and vendorid exists with different content; it was not changed",
+      requestId: "req-123",
+    });
+  });
+
+  it.each(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"])(
+    "answers the throughput error %s with 429, never 400",
+    (error) => {
+      const { output, context } = render(
+        "error-response.vtl",
+        JSON.stringify({
+          __type: `com.amazonaws.dynamodb.v20120810#${error}`,
+          message: "The level of configured provisioned throughput for the table was exceeded",
+        }),
+      );
+      expect(overriddenStatus(context)).toBe(429);
+      expect(JSON.parse(output)).toEqual({
+        message: "Too many requests: retry later, with backoff",
+        requestId: "req-123",
+      });
+      expect(output).not.toContain(error);
+    },
+  );
+
   it("still answers valid JSON when the error body is empty", () => {
     const { output } = render("error-response.vtl", "");
     expect(JSON.parse(output)).toEqual({

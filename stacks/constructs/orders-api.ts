@@ -41,6 +41,20 @@ export interface OrdersApiProps {
 
 const JSON_TYPE = "application/json";
 
+/** One read capacity unit serves two eventually consistent reads per second of an item up to 4 KB. */
+const EVENTUALLY_CONSISTENT_READS_PER_RCU = 2;
+
+/**
+ * A stage method settings key, `{resource_path}/{http_method}`, with the resource path's slashes
+ * written `~1` as API Gateway's stage patch paths require: `/{accountid}` + GET -> `~1{accountid}/GET`.
+ */
+export function methodSettingsPath(resourcePath: string, httpMethod: string): string {
+  return `${resourcePath.replaceAll("/", "~1")}/${httpMethod}`;
+}
+
+/** The summary resource, `/{accountid}`, directly under the root. */
+const ACCOUNT_PATH_PART = "{accountid}";
+
 /** Access log line: one JSON object per request. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
@@ -68,7 +82,7 @@ interface RouteProps {
   readonly action: "PutItem" | "GetItem";
   readonly requestTemplate: string;
   readonly successTemplate: string;
-  /** Status codes the success template may set through `$context.responseOverride.status`. */
+  /** Status codes the success or error template may set through `$context.responseOverride.status`. */
   readonly overrideStatusCodes: readonly string[];
   readonly requestModels?: Record<string, string>;
   readonly requestParameters?: Record<string, boolean>;
@@ -147,7 +161,7 @@ export class OrdersApi extends Construct {
     const accountResource = new ApiGatewayResource(this, "account", {
       restApiId: this.restApi.id,
       parentId: this.restApi.rootResourceId,
-      pathPart: "{accountid}",
+      pathPart: ACCOUNT_PATH_PART,
     });
     this.redeployIds.push(orderResource.id, accountResource.id);
 
@@ -157,7 +171,7 @@ export class OrdersApi extends Construct {
       action: "PutItem",
       requestTemplate: "order-request.vtl",
       successTemplate: "order-response.vtl",
-      overrideStatusCodes: [],
+      overrideStatusCodes: ["409", "429"],
       requestModels: { [JSON_TYPE]: orderModel.name },
       validator: bodyValidator,
     });
@@ -167,7 +181,7 @@ export class OrdersApi extends Construct {
       action: "GetItem",
       requestTemplate: "summary-request.vtl",
       successTemplate: "summary-response.vtl",
-      overrideStatusCodes: ["404"],
+      overrideStatusCodes: ["404", "429"],
       requestParameters: { "method.request.path.accountid": true },
       validator: parameterValidator,
     });
@@ -223,6 +237,8 @@ export class OrdersApi extends Construct {
       },
     });
 
+    this.throttleSummaryReads();
+
     this.invokeUrl = this.stage.invokeUrl;
 
     if (this.requireApiKey) {
@@ -246,6 +262,28 @@ export class OrdersApi extends Construct {
         usagePlanId: this.usagePlan.id,
       });
     }
+  }
+
+  /**
+   * `GET /{accountid}` throttled to what the summary table can serve: each GetItem is an eventually
+   * consistent read of an item under 4 KB, half a read capacity unit
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html),
+   * so RCU x 2 requests per second, with a burst of as many. Callers beyond it get 429 from API Gateway
+   * before DynamoDB throttles. Its own resource, apart from the stage-wide method settings.
+   */
+  private throttleSummaryReads(): void {
+    const readCapacity = this.props.summaryTable.readCapacityInput;
+    if (readCapacity === undefined) return;
+    const readsPerSecond = readCapacity * EVENTUALLY_CONSISTENT_READS_PER_RCU;
+    new ApiGatewayMethodSettings(this, "summary-read-throttle", {
+      restApiId: this.restApi.id,
+      stageName: this.stage.stageName,
+      methodPath: methodSettingsPath(`/${ACCOUNT_PATH_PART}`, "GET"),
+      settings: {
+        throttlingRateLimit: readsPerSecond,
+        throttlingBurstLimit: Math.max(1, Math.floor(readsPerSecond)),
+      },
+    });
   }
 
   private route(id: string, route: RouteProps): void {
