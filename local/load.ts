@@ -3,10 +3,11 @@ import { SingleBar } from "cli-progress";
 import { runLoad } from "./load/run-load";
 
 const USAGE = `Usage: npm run load -- --url URL [--api-key KEY] [--orders N] [--accounts K]
-                     [--concurrency C] [--overwrite-rate R] [--timeout SECONDS] [--seed S]
+                     [--concurrency C] [--resend-rate R] [--timeout SECONDS] [--seed S]
 
-Sends N random coffee orders over K accounts (R of them overwrite an earlier order), then reads
-every account's summary until it equals what was sent, exactly, or the timeout passes.`;
+Sends N random coffee orders over K accounts, then re-sends R of them twice: unchanged (accepted, counted
+once) and changed (refused with 409, orders are create-only). Then reads every account's summary until it
+equals what the orders add up to, exactly, or the timeout passes.`;
 
 function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
       orders: { type: "string" },
       accounts: { type: "string" },
       concurrency: { type: "string" },
-      "overwrite-rate": { type: "string" },
+      "resend-rate": { type: "string" },
       timeout: { type: "string" },
       seed: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -33,9 +34,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const overwriteRate = values["overwrite-rate"] === undefined ? 0.1 : Number(values["overwrite-rate"]);
-  if (!(overwriteRate >= 0 && overwriteRate <= 0.5))
-    throw new Error("--overwrite-rate must be from 0 to 0.5");
+  const resendRate = values["resend-rate"] === undefined ? 0.1 : Number(values["resend-rate"]);
+  if (!(resendRate >= 0 && resendRate <= 0.5)) throw new Error("--resend-rate must be from 0 to 0.5");
   const orders = positiveInteger(values.orders, "--orders", 100);
   const bar = new SingleBar({ format: "orders [{bar}] {value}/{total}", hideCursor: true });
   bar.start(orders, 0);
@@ -45,15 +45,19 @@ async function main(): Promise<number> {
     orders,
     accounts: positiveInteger(values.accounts, "--accounts", 5),
     concurrency: positiveInteger(values.concurrency, "--concurrency", 8),
-    overwriteRate,
+    resendRate,
     convergeTimeoutSeconds: positiveInteger(values.timeout, "--timeout", 120),
     seed: values.seed === undefined ? undefined : positiveInteger(values.seed, "--seed", 1),
-    onProgress: (done) => bar.update(done),
+    onProgress: (done, total) => {
+      bar.setTotal(total);
+      bar.update(done);
+    },
   });
   bar.stop();
 
   console.log(
-    `run ${report.runId}: ${report.accepted}/${report.sent} orders accepted in ${report.sendSeconds.toFixed(1)} s`,
+    `run ${report.runId}: ${report.sent} requests in ${report.sendSeconds.toFixed(1)} s: ${report.accepted} accepted, ` +
+      `${report.conflicts} changed re-sends refused with 409, ${report.rejected.length} unexpected answers`,
   );
   for (const rejection of report.rejected.slice(0, 5))
     console.log(`  rejected ${rejection.status}: ${rejection.text}`);

@@ -123,6 +123,14 @@ export async function startStack(
     stages[0],
     {
       dynamodb: { endpoint: emulators.dynamodbEndpoint, region, credentials: localCredentials },
+      // What API Gateway's logs keep and the caller never sees: DynamoDB's own error.
+      log: (entry) => {
+        if (entry.integrationError === undefined) return;
+        options.log?.(
+          `[api ${stack.name}] ${entry.requestId} ${entry.httpMethod} ${entry.path} -> ${entry.status}: ` +
+            `DynamoDB ${entry.integrationStatus} ${entry.integrationError}`,
+        );
+      },
       onExchange: mutator
         ? (request, result) => {
             const key = acceptedOrderKey(request, result);

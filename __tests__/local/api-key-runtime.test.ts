@@ -44,7 +44,7 @@ it("serves only requests carrying the generated key, which the sensitive output 
 
   const withoutKey = await postOrder({ url: direct.url }, order);
   expect(withoutKey.status).toBe(403);
-  expect(JSON.parse(withoutKey.text)).toEqual({ message: "Forbidden" });
+  expect(JSON.parse(withoutKey.text)).toEqual({ message: "Forbidden", requestId: expect.any(String) });
   expect((await postOrder({ url: direct.url, apiKey: "not-the-key" }, order)).status).toBe(403);
   expect((await getSummary({ url: direct.url }, order.accountid)).status).toBe(403);
 

@@ -36,6 +36,8 @@ export interface RestApiAccessLog {
   status: number;
   resourcePath?: string;
   integrationStatus?: number;
+  /** DynamoDB's own error body (`__type`, message), which the caller never sees. */
+  integrationError?: string;
   errorType?: string;
   errorMessage?: string;
   latencyMs: number;
@@ -122,7 +124,10 @@ export async function handleRestApiRequest(
     };
     validateRequest(method, params, request);
     const result = await integrate(api, deps, method, params, request, context, accept);
-    log(result.response.statusCode, { integrationStatus: result.integrationStatus });
+    log(result.response.statusCode, {
+      integrationStatus: result.integrationStatus,
+      integrationError: result.integrationStatus >= 300 ? result.integrationBody : undefined,
+    });
     return result.response;
   } catch (caught) {
     const error: GatewayError =
@@ -175,7 +180,7 @@ async function integrate(
   request: RestApiRequest,
   context: TemplateContext,
   accept: string | undefined,
-): Promise<{ response: HttpResult; integrationStatus: number }> {
+): Promise<{ response: HttpResult; integrationStatus: number; integrationBody: string }> {
   const integration = method.integration;
   const action = dynamoDbActionOf(integration.uri);
   const integrationBody = renderIntegrationRequest(api, method, params, request, context);
@@ -217,7 +222,11 @@ async function integrate(
     "x-amzn-requestid": String(context.requestId),
   };
   const statusCode = overriddenStatus(context) ?? Number(selected.statusCode);
-  return { response: { statusCode, headers, body }, integrationStatus: service.statusCode };
+  return {
+    response: { statusCode, headers, body },
+    integrationStatus: service.statusCode,
+    integrationBody: service.body,
+  };
 }
 
 /** Picks the request template by Content-Type and applies the passthrough behaviour. */

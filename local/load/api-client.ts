@@ -23,8 +23,19 @@ function base(target: ApiTarget): string {
   return target.url.replace(/\/+$/, "");
 }
 
+/** fetch, with a failure that names the URL and the network cause (fetch itself says only "fetch failed"). */
+export async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = (error as Error).cause as (Error & { code?: string }) | undefined;
+    const reason = cause ? [cause.code, cause.message].filter(Boolean).join(": ") : (error as Error).message;
+    throw new Error(`cannot reach ${url}: ${reason}`, { cause: error });
+  }
+}
+
 export async function postOrder(target: ApiTarget, order: Order): Promise<HttpAnswer> {
-  const response = await fetch(`${base(target)}/order`, {
+  const response = await request(`${base(target)}/order`, {
     method: "POST",
     headers: headers(target, true),
     body: JSON.stringify({ order }),
@@ -47,7 +58,7 @@ function numberText(body: string, field: string): string | undefined {
 }
 
 export async function getSummary(target: ApiTarget, accountid: string): Promise<SummaryReading> {
-  const response = await fetch(`${base(target)}/${encodeURIComponent(accountid)}`, {
+  const response = await request(`${base(target)}/${encodeURIComponent(accountid)}`, {
     headers: headers(target, false),
   });
   const text = await response.text();

@@ -45,6 +45,20 @@ export interface OrdersApiProps {
 
 const JSON_TYPE = "application/json";
 
+/** One read capacity unit serves two eventually consistent reads per second of an item up to 4 KB. */
+const EVENTUALLY_CONSISTENT_READS_PER_RCU = 2;
+
+/**
+ * A stage method settings key, `{resource_path}/{http_method}`, with the resource path's slashes
+ * written `~1` as API Gateway's stage patch paths require: `/{accountid}` + GET -> `~1{accountid}/GET`.
+ */
+export function methodSettingsPath(resourcePath: string, httpMethod: string): string {
+  return `${resourcePath.replaceAll("/", "~1")}/${httpMethod}`;
+}
+
+/** The summary resource, `/{accountid}`, directly under the root. */
+const ACCOUNT_PATH_PART = "{accountid}";
+
 /** Access log line: one JSON object per request. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
@@ -72,7 +86,7 @@ interface RouteProps {
   readonly action: "PutItem" | "GetItem";
   readonly requestTemplate: string;
   readonly successTemplate: string;
-  /** Status codes the success template may set through `$context.responseOverride.status`. */
+  /** Status codes the success or error template may set through `$context.responseOverride.status`. */
   readonly overrideStatusCodes: readonly string[];
   readonly requestModels?: Record<string, string>;
   readonly requestParameters?: Record<string, boolean>;
@@ -152,7 +166,7 @@ export class OrdersApi extends Construct {
     const accountResource = new ApiGatewayResource(this, "account", {
       restApiId: this.restApi.id,
       parentId: this.restApi.rootResourceId,
-      pathPart: "{accountid}",
+      pathPart: ACCOUNT_PATH_PART,
     });
     this.redeployOn.push(orderResource, accountResource);
 
@@ -162,7 +176,7 @@ export class OrdersApi extends Construct {
       action: "PutItem",
       requestTemplate: "order-request.vtl",
       successTemplate: "order-response.vtl",
-      overrideStatusCodes: [],
+      overrideStatusCodes: ["409", "429"],
       requestModels: { [JSON_TYPE]: orderModel.name },
       validator: bodyValidator,
     });
@@ -172,11 +186,14 @@ export class OrdersApi extends Construct {
       action: "GetItem",
       requestTemplate: "summary-request.vtl",
       successTemplate: "summary-response.vtl",
-      overrideStatusCodes: ["404"],
+      overrideStatusCodes: ["404", "429"],
       requestParameters: { "method.request.path.accountid": true },
       validator: parameterValidator,
     });
 
+    // Every error API Gateway itself answers (403, 404, 429, 5xx...) in the shape of the others.
+    this.gatewayResponse("default-4xx", "DEFAULT_4XX", undefined, "gateway-error.tpl");
+    this.gatewayResponse("default-5xx", "DEFAULT_5XX", undefined, "gateway-error.tpl");
     this.gatewayResponse("bad-request-body", "BAD_REQUEST_BODY", "400", "bad-request-body.json");
     this.gatewayResponse(
       "unsupported-media-type",
@@ -230,6 +247,8 @@ export class OrdersApi extends Construct {
       },
     });
 
+    this.throttleSummaryReads();
+
     this.invokeUrl = this.stage.invokeUrl;
 
     if (props.settings.waf) {
@@ -262,6 +281,28 @@ export class OrdersApi extends Construct {
         usagePlanId: this.usagePlan.id,
       });
     }
+  }
+
+  /**
+   * `GET /{accountid}` throttled to what the summary table can serve: each GetItem is an eventually
+   * consistent read of an item under 4 KB, half a read capacity unit
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html),
+   * so RCU x 2 requests per second, with a burst of as many. Callers beyond it get 429 from API Gateway
+   * before DynamoDB throttles. Its own resource, apart from the stage-wide method settings.
+   */
+  private throttleSummaryReads(): void {
+    const readCapacity = this.props.summaryTable.readCapacityInput;
+    if (readCapacity === undefined) return;
+    const readsPerSecond = readCapacity * EVENTUALLY_CONSISTENT_READS_PER_RCU;
+    new ApiGatewayMethodSettings(this, "summary-read-throttle", {
+      restApiId: this.restApi.id,
+      stageName: this.stage.stageName,
+      methodPath: methodSettingsPath(`/${ACCOUNT_PATH_PART}`, "GET"),
+      settings: {
+        throttlingRateLimit: readsPerSecond,
+        throttlingBurstLimit: Math.max(1, Math.floor(readsPerSecond)),
+      },
+    });
   }
 
   private route(id: string, route: RouteProps): void {
@@ -322,7 +363,13 @@ export class OrdersApi extends Construct {
     this.redeployOn.push(method, integration, ...methodResponses, ...integrationResponses);
   }
 
-  private gatewayResponse(id: string, responseType: string, statusCode: string, template: string): void {
+  /** `statusCode` undefined keeps the type's own status (DEFAULT_4XX covers 403, 404, 429...). */
+  private gatewayResponse(
+    id: string,
+    responseType: string,
+    statusCode: string | undefined,
+    template: string,
+  ): void {
     const body = terraformTemplate(template);
     const response = new ApiGatewayGatewayResponse(this, id, {
       restApiId: this.restApi.id,

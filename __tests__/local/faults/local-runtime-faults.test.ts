@@ -45,7 +45,7 @@ it("injects faults around the synthesized functions, and the summaries still con
       url: direct.url,
       orders: 6,
       accounts: 2,
-      overwriteRate: 0,
+      resendRate: 0,
       concurrency: 2,
       seed: wave,
       runId: `wave-${wave}`,
