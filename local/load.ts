@@ -1,12 +1,19 @@
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
+import { loadTarget } from "./load/load-target";
 import { runLoad } from "./load/run-load";
 
-const USAGE = `Usage: npm run load -- --url URL [--api-key KEY] [--orders N] [--accounts K]
-                     [--concurrency C] [--overwrite-rate R] [--timeout SECONDS] [--seed S]
+const USAGE = `Usage: npm run load -- --url URL [--auth iam|api_key|none] [--api-key KEY] [--region R]
+                     [--orders N] [--accounts K] [--concurrency C] [--overwrite-rate R]
+                     [--timeout SECONDS] [--seed S]
 
 Sends N random coffee orders over K accounts (R of them overwrite an earlier order), then reads
-every account's summary until it equals what was sent, exactly, or the timeout passes.`;
+every account's summary until it equals what was sent, exactly, or the timeout passes.
+
+A URL that \`npm start\` serves is called as its stack requires (.cqrs-local/endpoints.json). Other
+URLs: --auth iam (default) signs with SigV4 using the default AWS credential chain, in --region
+(default: the execute-api host name's region, else AWS_REGION); --auth api_key sends --api-key;
+--auth none sends neither.`;
 
 function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -19,7 +26,9 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       url: { type: "string" },
+      auth: { type: "string" },
       "api-key": { type: "string" },
+      region: { type: "string" },
       orders: { type: "string" },
       accounts: { type: "string" },
       concurrency: { type: "string" },
@@ -36,12 +45,17 @@ async function main(): Promise<number> {
   const overwriteRate = values["overwrite-rate"] === undefined ? 0.1 : Number(values["overwrite-rate"]);
   if (!(overwriteRate >= 0 && overwriteRate <= 0.5))
     throw new Error("--overwrite-rate must be from 0 to 0.5");
+  const target = loadTarget({
+    url: values.url,
+    auth: values.auth,
+    apiKey: values["api-key"],
+    region: values.region,
+  });
   const orders = positiveInteger(values.orders, "--orders", 100);
   const bar = new SingleBar({ format: "orders [{bar}] {value}/{total}", hideCursor: true });
   bar.start(orders, 0);
   const report = await runLoad({
-    url: values.url,
-    apiKey: values["api-key"],
+    ...target,
     orders,
     accounts: positiveInteger(values.accounts, "--accounts", 5),
     concurrency: positiveInteger(values.concurrency, "--concurrency", 8),
