@@ -136,8 +136,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     variable: "CQRS_API_AUTH",
     defaultValue: "iam",
-    description:
-      "How callers authenticate, on every method: `iam` (SigV4), `api_key` (`x-api-key`, usage plan) or `none` (open; warned about).",
+    description: "Every method: `iam` (SigV4), `api_key` or `none` (open); see Authentication.",
   },
   {
     variable: "CQRS_API_KEY_THROTTLE_RATE",
