@@ -175,7 +175,7 @@ export async function verifyIamSignature(
 
   const signedHeaders: Record<string, string> = {};
   for (const name of signedNames) if (headers[name] !== undefined) signedHeaders[name] = headers[name];
-  const url = new URL(request.url, `http://${headers.host ?? "localhost"}`);
+  const url = new URL(request.url, "http://localhost"); // only its path and query are signed
   const recomputed = await sigv4Signer({ credentials, region, service }, false).sign(
     httpRequestOf({ method: request.method, url, headers: signedHeaders, body: request.body }),
     { signingDate: signedAt, signableHeaders: new Set(signedNames) },
