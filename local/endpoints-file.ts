@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { ApiSigning, RunningStack } from "./stack-runtime";
 import { PROJECT_ROOT } from "./synthesize";
@@ -43,11 +43,12 @@ export function stackEndpoints(
   };
 }
 
-/** Writes `<stateDir>/endpoints.json` and returns its path. */
+/** Writes `<stateDir>/endpoints.json`, readable by its owner only (it holds keys), and returns its path. */
 export function writeEndpointsFile(endpoints: EndpointsFile, stateDir: string = DEFAULT_STATE_DIR): string {
   mkdirSync(stateDir, { recursive: true });
   const file = path.join(stateDir, ENDPOINTS_FILE_NAME);
-  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
   return file;
 }
 

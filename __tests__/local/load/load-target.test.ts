@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type StackEndpoints, writeEndpointsFile } from "../../../local/endpoints-file";
@@ -26,6 +26,10 @@ beforeAll(() => {
   endpointsFile = writeEndpointsFile({ "direct-projection": local }, stateDir);
 });
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+test("the endpoints file, which holds the run's keys, is readable by its owner only", () => {
+  expect(statSync(endpointsFile).mode & 0o777).toBe(0o600);
+});
 
 test("a URL npm start serves is called with that run's credentials", () => {
   expect(loadTarget({ url: `${local.url}/` }, endpointsFile)).toEqual({
