@@ -1,13 +1,20 @@
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
+import { loadTarget } from "./load/load-target";
 import { runLoad } from "./load/run-load";
 
-const USAGE = `Usage: npm run load -- --url URL [--api-key KEY] [--orders N] [--accounts K]
-                     [--concurrency C] [--resend-rate R] [--timeout SECONDS] [--seed S]
+const USAGE = `Usage: npm run load -- --url URL [--auth iam|api_key|none] [--api-key KEY] [--region R]
+                     [--orders N] [--accounts K] [--concurrency C] [--resend-rate R]
+                     [--timeout SECONDS] [--seed S]
 
 Sends N random coffee orders over K accounts, then re-sends R of them twice: unchanged (accepted, counted
 once) and changed (refused with 409, orders are create-only). Then reads every account's summary until it
-equals what the orders add up to, exactly, or the timeout passes.`;
+equals what the orders add up to, exactly, or the timeout passes.
+
+A URL that \`npm start\` serves is called as its stack requires (.cqrs-local/endpoints.json). Other
+URLs: --auth iam (default) signs with SigV4 using the default AWS credential chain, in --region
+(default: the execute-api host name's region, else AWS_REGION); --auth api_key sends --api-key;
+--auth none sends neither.`;
 
 function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -20,7 +27,9 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       url: { type: "string" },
+      auth: { type: "string" },
       "api-key": { type: "string" },
+      region: { type: "string" },
       orders: { type: "string" },
       accounts: { type: "string" },
       concurrency: { type: "string" },
@@ -36,12 +45,17 @@ async function main(): Promise<number> {
   }
   const resendRate = values["resend-rate"] === undefined ? 0.1 : Number(values["resend-rate"]);
   if (!(resendRate >= 0 && resendRate <= 0.5)) throw new Error("--resend-rate must be from 0 to 0.5");
+  const target = loadTarget({
+    url: values.url,
+    auth: values.auth,
+    apiKey: values["api-key"],
+    region: values.region,
+  });
   const orders = positiveInteger(values.orders, "--orders", 100);
   const bar = new SingleBar({ format: "orders [{bar}] {value}/{total}", hideCursor: true });
   bar.start(orders, 0);
   const report = await runLoad({
-    url: values.url,
-    apiKey: values["api-key"],
+    ...target,
     orders,
     accounts: positiveInteger(values.accounts, "--accounts", 5),
     concurrency: positiveInteger(values.concurrency, "--concurrency", 8),

@@ -12,12 +12,13 @@ import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import fc from "fast-check";
-import { getSummary, postOrder } from "../../local/load/api-client";
+import { apiTargetOf, getSummary, postOrder } from "../../local/load/api-client";
 import { type Order, randomOrder } from "../../local/load/orders";
 import { runLoad } from "../../local/load/run-load";
 import { localClientConfig } from "../../local/local-credentials";
 import { type LocalRuntime, startLocalRuntime } from "../../local/local-runtime";
 import { seededRandom } from "../../local/seeded-random";
+import { EXECUTE_API_SERVICE, signRequest } from "../../local/sigv4";
 import type { RunningStack } from "../../local/stack-runtime";
 import { readWholeStream } from "../../local/verify/stream-reader";
 import { acceptedOrderDate, priceText, unicodeText } from "../support/order-arbitraries";
@@ -108,7 +109,7 @@ test("runs both synthesized stacks and reports what it does not emulate", () => 
 describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name) => {
   test("200 orders over 5 accounts, 30 re-sent unchanged and changed, converge to exact summaries", async () => {
     const report = await runLoad({
-      url: stack(name).url,
+      ...apiTargetOf(stack(name)),
       orders: 200,
       accounts: 5,
       resendRate: 0.15,
@@ -184,6 +185,47 @@ describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name)
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await getSummary(target, accountid)).toEqual(counted);
+  });
+
+  test("IAM by default: unsigned, tampered and stale requests get 403 and write nothing; signed ones pass", async () => {
+    const target = stack(name);
+    expect(target.auth).toBe("iam");
+    const signing = target.signing as NonNullable<RunningStack["signing"]>;
+    expect(signing.credentials.accessKeyId).toMatch(/^LOCAL[A-Z0-9]{15}$/);
+    expect(target.outputs.api_invoke_resource_arn).toMatch(
+      /^arn:aws:execute-api:us-east-1:000000000000:[^/]+\/dev\/\*\/\*$/,
+    );
+    const order = randomOrder(seededRandom(3), `${name}-iam`, "v-1");
+    const url = new URL(`${target.url}/order`);
+    const body = JSON.stringify({ order });
+    const send = (headers: Record<string, string>) => fetch(url, { method: "POST", headers, body });
+    const sign = (signingDate?: Date) =>
+      signRequest(
+        { method: "POST", url, headers: { "content-type": "application/json" }, body },
+        { ...signing, service: EXECUTE_API_SERVICE },
+        signingDate,
+      );
+
+    const unsigned = await send({ "content-type": "application/json" });
+    expect(unsigned.status).toBe(403);
+    expect(await unsigned.json()).toEqual({ message: "Missing Authentication Token" });
+    const good = await sign();
+    const tampered = await send({
+      ...good,
+      authorization: good.authorization.replace(/.$/, (c) => (c === "0" ? "1" : "0")),
+    });
+    expect(tampered.status).toBe(403);
+    expect(JSON.parse(await tampered.text()).message).toMatch(
+      /^The request signature we calculated does not match/,
+    );
+    const stale = await send(await sign(new Date(Date.now() - 6 * 60_000)));
+    expect(stale.status).toBe(403);
+    expect(JSON.parse(await stale.text()).message).toMatch(/^Signature expired: /);
+    expect((await getSummary({ url: target.url }, order.accountid)).status).toBe(403);
+    expect(await ordersOf(name, order.accountid)).toBe(0);
+
+    expect((await send(good)).status).toBe(200);
+    expect(await ordersOf(name, order.accountid)).toBe(1);
   });
 
   test("an unknown account gets a JSON 404", async () => {

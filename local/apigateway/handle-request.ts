@@ -6,6 +6,7 @@ import {
   type ServiceResponse,
 } from "./dynamodb-integration";
 import { type GatewayError, gatewayResponse, type HttpResult, staticHeaders } from "./gateway-responses";
+import { verifyIamSignature } from "./iam-authorization";
 import { findTemplate, mediaTypeOf, selectTemplate } from "./media-type";
 import { missingRequiredParameters, validateBody } from "./request-validation";
 import { findMethod, matchResource } from "./route-matching";
@@ -56,7 +57,7 @@ class GatewayFailure extends Error {
   }
 }
 
-/** Runs one request through the stage: routing, api key, validation, templates, DynamoDB, responses. */
+/** Runs one request through the stage: routing, authorization, api key, validation, templates, DynamoDB, responses. */
 export async function handleRestApiRequest(
   api: RestApiDefinition,
   deps: RestApiDependencies,
@@ -111,7 +112,10 @@ export async function handleRestApiRequest(
         message: "Missing Authentication Token",
       });
     }
-    if (method.authorization !== "NONE") {
+    if (method.authorization === "AWS_IAM") {
+      const verdict = await verifyIamSignature(request, api.iam, new Date(started));
+      if (!verdict.allowed) throw new GatewayFailure(verdict.error);
+    } else if (method.authorization !== "NONE") {
       throw new GatewayFailure({ responseType: "ACCESS_DENIED", message: "Forbidden" });
     }
     if (method.apiKeyRequired && !api.apiKeys?.some((key) => key.enabled !== false && key.value === apiKey)) {
