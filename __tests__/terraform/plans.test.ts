@@ -58,11 +58,12 @@ describe("plans of the stock settings", () => {
     },
   );
 
-  test.each(APP_STACKS)("%s: an open API (no key) and alarms that notify nobody", (stack) => {
+  test.each(APP_STACKS)("%s: SigV4 on every method (no key) and alarms that notify nobody", (stack) => {
     for (const type of API_KEY_TYPES) expect(changesOfType(plans[stack], type)).toEqual({});
     const methods = Object.values(changesOfType(plans[stack], "aws_api_gateway_method"));
     expect(methods.length).toBeGreaterThan(0);
-    for (const method of methods) expect(method.api_key_required).toBe(false);
+    for (const method of methods)
+      expect(method).toMatchObject({ authorization: "AWS_IAM", api_key_required: false });
     const alarms = Object.values(changesOfType(plans[stack], "aws_cloudwatch_metric_alarm"));
     expect(alarms.length).toBeGreaterThan(0);
     for (const alarm of alarms) expect(alarm.alarm_actions ?? []).toEqual([]);
@@ -84,7 +85,7 @@ describe("zips do not depend on the umask (issue 8, finding 2)", () => {
   });
 });
 
-describe("CQRS_API_KEY_REQUIRED=true", () => {
+describe("CQRS_API_AUTH=api_key", () => {
   test.each(APP_STACKS)(
     "%s: adds exactly a key, a usage plan and its key link; every method needs the key",
     (stack) => {
@@ -97,7 +98,8 @@ describe("CQRS_API_KEY_REQUIRED=true", () => {
         addresses(plansOf(DEFAULT)[stack]).filter((address) => !addresses(plan).includes(address)),
       ).toEqual([]);
       const methods = Object.values(changesOfType(plan, "aws_api_gateway_method"));
-      for (const method of methods) expect(method.api_key_required).toBe(true);
+      for (const method of methods)
+        expect(method).toMatchObject({ authorization: "NONE", api_key_required: true });
       const [usagePlan] = Object.values(changesOfType(plan, "aws_api_gateway_usage_plan"));
       expect(usagePlan.api_stages).toEqual([expect.objectContaining({ stage: "dev" })]);
     },
@@ -117,4 +119,50 @@ describe("CQRS_ALARM_TOPIC_ARN set", () => {
         expect(alarm).toMatchObject({ alarm_actions: [topic], ok_actions: [topic] });
     },
   );
+});
+
+describe("CQRS_API_AUTH=none", () => {
+  test.each(APP_STACKS)("%s: same resources; every method open", (stack) => {
+    const plan = plansOf("no-auth")[stack];
+    expect(addresses(plan)).toEqual(addresses(plansOf(DEFAULT)[stack]));
+    for (const method of Object.values(changesOfType(plan, "aws_api_gateway_method")))
+      expect(method).toMatchObject({ authorization: "NONE", api_key_required: false });
+  });
+});
+
+describe("CQRS_API_ACCESS_LOGS=off", () => {
+  test.each(APP_STACKS)(
+    "%s: same resources; the stage has no access log settings, execution logging is off",
+    (stack) => {
+      const plan = plansOf("access-logs-off")[stack];
+      expect(addresses(plan)).toEqual(addresses(plansOf(DEFAULT)[stack]));
+      const [stage] = Object.values(changesOfType(plan, "aws_api_gateway_stage"));
+      expect(stage.access_log_settings ?? []).toEqual([]);
+      const [defaultStage] = Object.values(changesOfType(plansOf(DEFAULT)[stack], "aws_api_gateway_stage"));
+      expect(defaultStage.access_log_settings).toEqual([
+        expect.objectContaining({ format: expect.any(String) }),
+      ]);
+      const settings = Object.values(changesOfType(plan, "aws_api_gateway_method_settings")).map(
+        (s) => (s.settings as { logging_level?: string }[])[0].logging_level,
+      );
+      expect(settings).toContain("OFF");
+    },
+  );
+});
+
+describe("CQRS_WAF=true", () => {
+  test.each(APP_STACKS)("%s: adds exactly the web ACL, its stage association and its logging", (stack) => {
+    const plan = plansOf("waf")[stack];
+    const added = addresses(plan).filter((address) => !addresses(plansOf(DEFAULT)[stack]).includes(address));
+    expect(added.map((address) => address.split(".")[0]).sort()).toEqual(
+      [
+        "aws_cloudwatch_log_group",
+        "aws_wafv2_web_acl",
+        "aws_wafv2_web_acl_association",
+        "aws_wafv2_web_acl_logging_configuration",
+      ].sort(),
+    );
+    const [acl] = Object.values(changesOfType(plan, "aws_wafv2_web_acl"));
+    expect(acl).toMatchObject({ scope: "REGIONAL" });
+  });
 });

@@ -5,8 +5,11 @@
  */
 export const VARIANTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   default: {},
-  "api-key": { CQRS_API_KEY_REQUIRED: "true" },
+  "api-key": { CQRS_API_AUTH: "api_key" },
+  "no-auth": { CQRS_API_AUTH: "none" },
   "alarm-topic": { CQRS_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:x" },
+  "access-logs-off": { CQRS_API_ACCESS_LOGS: "off" },
+  waf: { CQRS_WAF: "true" },
 };
 
 /** The umasks the zip test synthesizes under (issue 8, finding 2): group-writable and not. */
