@@ -20,8 +20,12 @@ const CHROMIUM_ARGS = [
 export interface RenderedChart {
   id: string;
   datasets: { label: string; points: number }[];
-  /** Canvas pixels that are neither transparent nor white. */
+  /** Canvas pixels that are neither transparent nor white: axes, grid, legend and lines. */
   inkedPixels: number;
+  /** Pixels inside the plot area (legend and axes excluded) in the colour of the chart's first series. */
+  firstSeriesPixels: number;
+  /** Width of the plot area in canvas pixels: a line across it has at least this many. */
+  plotWidth: number;
   width: number;
   height: number;
 }
@@ -72,23 +76,45 @@ export async function renderReportInChromium(
       }
       type Instance = {
         id: string;
-        chart: { data: { datasets: { label: string; data: unknown[] }[] }; canvas: Canvas };
+        chart: {
+          data: { datasets: { label: string; data: unknown[] }[] };
+          canvas: Canvas;
+          chartArea: { left: number; top: number; right: number; bottom: number };
+          currentDevicePixelRatio: number;
+        };
       };
       const instances = (globalThis as unknown as { demoCharts: Instance[] }).demoCharts;
       return instances.map(({ id, chart }) => {
         const canvas = chart.canvas;
         const pixels = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data;
+        const first =
+          (chart.data.datasets[0] as unknown as { borderColor?: string })?.borderColor ?? "#000000";
+        const [r, g, b] = [1, 3, 5].map((at) => Number.parseInt(first.slice(at, at + 2), 16));
         let inked = 0;
+        let firstSeries = 0;
+        const ratio = chart.currentDevicePixelRatio;
+        const area = chart.chartArea;
+        const [left, top, right, bottom] = [area.left, area.top, area.right, area.bottom].map((v) =>
+          Math.round(v * ratio),
+        );
         if (pixels) {
           for (let i = 0; i < pixels.length; i += 4) {
             const white = pixels[i] > 245 && pixels[i + 1] > 245 && pixels[i + 2] > 245;
             if (pixels[i + 3] > 0 && !white) inked += 1;
+            const x = (i / 4) % canvas.width;
+            const y = Math.floor(i / 4 / canvas.width);
+            const inPlot = x >= left && x <= right && y >= top && y <= bottom;
+            const near =
+              Math.abs(pixels[i] - r) + Math.abs(pixels[i + 1] - g) + Math.abs(pixels[i + 2] - b) < 60;
+            if (inPlot && pixels[i + 3] > 200 && near) firstSeries += 1;
           }
         }
         return {
           id,
           datasets: chart.data.datasets.map((d) => ({ label: d.label, points: d.data.length })),
           inkedPixels: inked,
+          firstSeriesPixels: firstSeries,
+          plotWidth: right - left,
           width: canvas.width,
           height: canvas.height,
         };

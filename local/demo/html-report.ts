@@ -216,7 +216,7 @@ ${chartRows}
         data: { datasets: series.map(function (s, j) { return {
           label: s.label, data: s.points, borderColor: palette[j % palette.length],
           backgroundColor: palette[j % palette.length], borderWidth: 2, pointRadius: 0,
-          borderDash: s.dashed ? [6, 4] : [], stepped: false, tension: 0 }; }) },
+          borderDash: s.dashed ? [6, 4] : [], tension: 0, clip: false }; }) },
         options: {
           animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
           interaction: { mode: "nearest", intersect: false },
