@@ -100,7 +100,7 @@ async function main(): Promise<number> {
   if (tty) process.stdout.write("\n");
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, renderHtmlReport(recording));
-  const recordingFile = out.replace(/\.html?$/, "") + ".json";
+  const recordingFile = `${out.replace(/\.html?$/, "")}.json`;
   writeFileSync(recordingFile, `${JSON.stringify(recording, null, 2)}\n`);
   console.log(`\n${formatTextSummary(recording)}\n`);
   console.log(`report:    ${out}`);

@@ -7,7 +7,12 @@ export interface ProjectionSettings {
   /** Every event source mapping: what it reads, which function it feeds, how it batches. */
   mappings: MappingSettings[];
   /** The queue between the two sides (queued-projection only). */
-  queue?: { name: string; visibilityTimeoutSeconds: number; maxReceiveCount: number };
+  queue?: {
+    name: string;
+    visibilityTimeoutSeconds: number;
+    maxReceiveCount: number;
+    messageRetentionSeconds: number;
+  };
 }
 
 export interface MappingSettings {
@@ -20,6 +25,8 @@ export interface MappingSettings {
   maximumConcurrency?: number;
   /** Stream: retries before the batch goes to the on-failure destination. */
   maximumRetryAttempts?: number;
+  /** Stream: records older than this go to the on-failure destination unprocessed. */
+  maximumRecordAgeSeconds?: number;
 }
 
 export class ProjectionSettingsError extends Error {
@@ -72,6 +79,10 @@ export function projectionSettings(stack: SynthesizedStack): ProjectionSettings 
         maximumConcurrency: scaling?.maximum_concurrency,
         maximumRetryAttempts:
           typeof mapping.maximum_retry_attempts === "number" ? mapping.maximum_retry_attempts : undefined,
+        maximumRecordAgeSeconds:
+          typeof mapping.maximum_record_age_in_seconds === "number"
+            ? mapping.maximum_record_age_in_seconds
+            : undefined,
       };
     },
   );
@@ -88,6 +99,8 @@ export function projectionSettings(stack: SynthesizedStack): ProjectionSettings 
       name: String(attributes.name),
       visibilityTimeoutSeconds: numberOf(attributes, "visibility_timeout_seconds", `${ref.type}.${ref.id}`),
       maxReceiveCount: Number(redrive.maxReceiveCount),
+      // SQS's default retention when the attribute is not set: 4 days.
+      messageRetentionSeconds: Number(attributes.message_retention_seconds ?? 345_600),
     };
   }
 

@@ -1,0 +1,115 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { deflateRawSync } from "node:zlib";
+import { median } from "./statistics";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+const bin = (name: string) => path.join(PROJECT_ROOT, "node_modules", ".bin", name);
+
+export interface SynthesisRow {
+  /** Median wall time of the CDKTF app alone (`tsx main.ts`, what cdktf.json runs), seconds. */
+  appSeconds: number;
+  /** Median wall time of `cdktf synth` (the CLI, which runs the app), seconds. */
+  cdktfSynthSeconds: number;
+  runs: number;
+}
+
+export interface BundleRow {
+  function: string;
+  rawBytes: number;
+  /** A zip of the one file, as the archive provider makes it (deflate). */
+  zippedBytes: number;
+  /** Median time to require the bundle in a fresh Node process, milliseconds. */
+  initMs: number;
+  runs: number;
+}
+
+function timed(command: string, args: string[], env: Record<string, string>): number {
+  const started = performance.now();
+  const result = spawnSync(command, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}${result.stdout}`);
+  return (performance.now() - started) / 1000;
+}
+
+/** Synthesizes `runs` times each way into fresh folders; returns the timings and the last app output. */
+export function measureSynthesis(runs: number): { row: SynthesisRow; outdir: string } {
+  const app: number[] = [];
+  const cli: number[] = [];
+  let outdir = "";
+  for (let run = 0; run < runs; run++) {
+    const cliOut = mkdtempSync(path.join(tmpdir(), "cqrs-bench-cli-"));
+    cli.push(timed(bin("cdktf"), ["synth", "--output", cliOut], { CHECKPOINT_DISABLE: "1" }));
+    rmSync(cliOut, { recursive: true, force: true });
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+    outdir = mkdtempSync(path.join(tmpdir(), "cqrs-bench-app-"));
+    app.push(timed(bin("tsx"), ["main.ts"], { CDKTF_OUTDIR: outdir }));
+  }
+  return { row: { appSeconds: median(app), cdktfSynthSeconds: median(cli), runs }, outdir };
+}
+
+/** Size of a zip archive holding one file `name` with this deflated content. */
+function zipSize(name: string, deflatedBytes: number): number {
+  const localHeader = 30 + name.length;
+  const centralHeader = 46 + name.length;
+  const endOfCentralDirectory = 22;
+  return localHeader + deflatedBytes + centralHeader + endOfCentralDirectory;
+}
+
+function bundlesIn(outdir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const stack of readdirSync(path.join(outdir, "stacks"))) {
+    const assets = path.join(outdir, "stacks", stack, "assets");
+    for (const asset of statSync(assets, { throwIfNoEntry: false }) ? readdirSync(assets) : []) {
+      const name = asset.replace(/_bundle_[0-9A-F]+$/, "");
+      for (const hash of readdirSync(path.join(assets, asset))) {
+        found.set(name, path.join(assets, asset, hash, "index.js"));
+      }
+    }
+  }
+  return found;
+}
+
+const INIT_SCRIPT = `
+const { performance } = require("node:perf_hooks");
+const started = performance.now();
+require(process.argv[1]);
+process.stdout.write(String(performance.now() - started));
+`;
+
+/** Each synthesized bundle: raw and zipped size, and the median time to load it in a fresh process. */
+export function measureBundles(outdir: string, runs: number): BundleRow[] {
+  const env = {
+    AWS_REGION: "us-east-1",
+    SUMMARY_TABLE_NAME: "summary",
+    LEDGER_TABLE_NAME: "ledger",
+    SUMMARY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/summary-updates",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+  };
+  return [...bundlesIn(outdir)].sort().map(([name, file]) => {
+    const content = readFileSync(file);
+    const inits: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const result = spawnSync(process.execPath, ["-e", INIT_SCRIPT, file], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      });
+      if (result.status !== 0) throw new Error(`loading ${file} failed:\n${result.stderr}`);
+      inits.push(Number(result.stdout));
+    }
+    return {
+      function: name,
+      rawBytes: content.length,
+      zippedBytes: zipSize("index.js", deflateRawSync(content, { level: 6 }).length),
+      initMs: Math.round(median(inits) * 10) / 10,
+      runs,
+    };
+  });
+}
