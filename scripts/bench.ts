@@ -167,7 +167,10 @@ async function runCost(
   );
   const rows = await measureProjectionCost(costScenarios(settings), CARDINALITIES, orders, runs, console.log);
   results.cost = rows;
-  results.saturation = STACKS.flatMap((stack) => deriveSaturation(settings[stack], rows, stack));
+  results.saturation = [
+    ...STACKS.flatMap((stack) => deriveSaturation(settings[stack], rows, stack)),
+    ...deriveSaturation(settings["queued-projection"], rows, QUEUED_99, 99),
+  ];
   results.targets = results.targets
     .filter((t) => !/: summary (WCU|writes)/.test(t.figure))
     .concat(costTargets(rows));

@@ -47,8 +47,10 @@ export function deriveSaturation(
   settings: ProjectionSettings,
   costRows: CostRow[],
   scenarioLabel: string,
+  batchSize?: number,
 ): SaturationRow[] {
-  const mapping = summaryWriterMapping(settings);
+  const synthesized = summaryWriterMapping(settings);
+  const mapping = { ...synthesized, batchSize: batchSize ?? synthesized.batchSize };
   const wcu = settings.summaryTable.writeCapacity;
   return costRows
     .filter((row) => row.scenario === scenarioLabel)
@@ -74,7 +76,7 @@ export function deriveSaturation(
         firstLoss = `records older than ${maxAge} s go to the on-failure destination: after ${Math.round(maxAge / ageGrowth)} s of this overload`;
       }
       return {
-        stack: settings.stack,
+        stack: scenarioLabel,
         accounts: row.accounts,
         summaryWcu: wcu,
         measuredWcuPerOrder: row.summaryWcuPerOrder,
