@@ -33,10 +33,10 @@ export function plansOf(label: string): Record<string, PlanJson> {
 /** Planned resource changes of one type, keyed by address. */
 export function changesOfType(plan: PlanJson, type: string): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    plan.resource_changes.filter((rc) => rc.type === type).map((rc) => [rc.address, rc.change.after]),
+    (plan.resource_changes ?? []).filter((rc) => rc.type === type).map((rc) => [rc.address, rc.change.after]),
   );
 }
 
 export function addresses(plan: PlanJson): string[] {
-  return plan.resource_changes.map((rc) => rc.address).sort();
+  return (plan.resource_changes ?? []).map((rc) => rc.address).sort();
 }

@@ -1,15 +1,20 @@
 /**
- * The settings `npm run test:terraform` plans, each one a change that adds or removes resources.
- * `npm run plan -- --variant NAME` synthesizes with the stock settings plus these (any CQRS_* or
- * AWS_REGION of the caller's environment is ignored then), so that what is planned is reproducible.
+ * The settings `npm run test:terraform` plans besides the stock ones: every setting that adds or removes
+ * resources (or changes what alarms notify), all in one variant to keep the run short; each one touches
+ * other resources, so the tests tell their effects apart. `npm run plan -- --variant NAME` synthesizes
+ * with the stock settings plus these (any CQRS_* or AWS_REGION of the caller's environment is ignored
+ * then), so that what is planned is reproducible.
  */
 export const VARIANTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   default: {},
-  "api-key": { CQRS_API_AUTH: "api_key" },
-  "no-auth": { CQRS_API_AUTH: "none" },
-  "alarm-topic": { CQRS_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:x" },
-  "access-logs-off": { CQRS_API_ACCESS_LOGS: "off" },
-  waf: { CQRS_WAF: "true" },
+  "every-option": {
+    CQRS_API_AUTH: "api_key",
+    CQRS_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:x",
+    CQRS_API_ACCESS_LOGS: "off",
+    CQRS_WAF: "true",
+    CQRS_SETUP_API_GATEWAY_ROLE: "false",
+    CQRS_SETUP_STATE_BUCKET: "false",
+  },
 };
 
 /** The umasks the zip test synthesizes under (issue 8, finding 2): group-writable and not. */
