@@ -4,6 +4,7 @@ import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { ProjectionGuardrails } from "./aspects/projection-guardrails";
 import type { ProjectConfig, ProjectionSettings } from "./config";
+import { keyUseStatements } from "./constructs/key-use";
 import { OrderTables } from "./constructs/order-tables";
 import { OrdersApi } from "./constructs/orders-api";
 import { currentPartition } from "./constructs/partition";
@@ -52,6 +53,8 @@ export abstract class ProjectionStack extends TerraformStack {
       namePrefix: this.namePrefix,
       summaryReadCapacity: projection.summaryReadCapacity,
       summaryWriteCapacity: projection.summaryWriteCapacity,
+      kmsKeyArn: config.encryption.kmsKeyArn,
+      detailsDeletionProtection: config.detailsDeletionProtection,
     });
 
     this.api = new OrdersApi(this, "orders-api", {
@@ -63,6 +66,7 @@ export abstract class ProjectionStack extends TerraformStack {
       logRetentionDays: config.logRetentionDays,
       partition: this.partition,
       requireApiKey: config.api.apiKeyRequired,
+      kmsKeyArn: config.encryption.kmsKeyArn,
     });
 
     this.output("api_url", this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
@@ -102,6 +106,7 @@ export abstract class ProjectionStack extends TerraformStack {
     return [
       { actions: ["dynamodb:UpdateItem"], resources: [this.tables.summary.arn] },
       { actions: ["dynamodb:PutItem"], resources: [this.tables.ledger.arn] },
+      ...keyUseStatements(this.config.encryption.kmsKeyArn, ["dynamodb-write"]),
     ];
   }
 }

@@ -20,6 +20,7 @@ import { Aspects, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import type { ApiSettings } from "../config";
 import { grant, serviceRole } from "./iam";
+import { keyUseStatements } from "./key-use";
 import { redeployOnChange } from "./redeploy-on-change";
 import { terraformTemplate } from "./templates";
 
@@ -40,6 +41,8 @@ export interface OrdersApiProps {
    * usage plan throttled like the stage. Default `false`: the methods are open.
    */
   readonly requireApiKey?: boolean;
+  /** Customer managed key of the tables, when configured: the integration role then uses it too. */
+  readonly kmsKeyArn?: string;
 }
 
 const JSON_TYPE = "application/json";
@@ -114,6 +117,7 @@ export class OrdersApi extends Construct {
     const permissions = grant(this, "dynamodb-access", this.role, [
       { actions: ["dynamodb:PutItem"], resources: [props.detailsTable.arn] },
       { actions: ["dynamodb:GetItem"], resources: [props.summaryTable.arn] },
+      ...keyUseStatements(props.kmsKeyArn, ["dynamodb-read", "dynamodb-write"]),
     ]);
 
     const orderSchema = terraformTemplate("order-request.schema.json");
