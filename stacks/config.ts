@@ -49,6 +49,8 @@ export interface ApiSettings {
    * CloudWatch role in the region (the account-setup stack, or one the account already has).
    */
   readonly accessLogs: boolean;
+  /** A WAFv2 web ACL in front of the stage, blocking an IP beyond this many requests per 5 minutes. */
+  readonly waf?: { readonly requestsPerIpPer5Minutes: number };
 }
 
 /** What the account-setup stack manages, once per account and region. */
@@ -227,6 +229,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultValue: "on",
     description:
       "`on`: stage access logs and ERROR execution logs (the account needs API Gateway's CloudWatch role: account-setup); `off`: none.",
+  },
+  {
+    variable: "CQRS_WAF",
+    defaultValue: "false",
+    description: "`true`: a WAFv2 web ACL on the stage: per-IP rate limit, AWS managed rule groups, logs.",
+  },
+  {
+    variable: "CQRS_WAF_RATE_LIMIT",
+    defaultValue: "1000",
+    description:
+      "With `CQRS_WAF`: requests one IP may make per 5 minutes before it is blocked (10-2000000000).",
   },
   {
     variable: "CQRS_KMS_KEY_ARN",
@@ -420,6 +433,9 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       throttlingBurstLimit: integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000),
       apiKeyRequired: flag(env, "CQRS_API_KEY_REQUIRED"),
       accessLogs: oneOf(env, "CQRS_API_ACCESS_LOGS", ["on", "off"] as const) === "on",
+      waf: flag(env, "CQRS_WAF")
+        ? { requestsPerIpPer5Minutes: integer(env, "CQRS_WAF_RATE_LIMIT", 10, 2_000_000_000) }
+        : undefined,
     },
     accountSetup: {
       manageApiGatewayRole: flag(env, "CQRS_SETUP_API_GATEWAY_ROLE"),

@@ -371,3 +371,48 @@ describe("alarms", () => {
     );
   });
 });
+
+describe("CQRS_WAF", () => {
+  test("off by default", () => {
+    expect(resources(synthDirect().json, "aws_wafv2_web_acl")).toEqual({});
+  });
+
+  test("true: a regional web ACL on the stage with a per-IP rate limit, managed rule groups and logs", () => {
+    const { json } = synthQueued(defaultConfig({ CQRS_WAF: "true", CQRS_WAF_RATE_LIMIT: "500" }));
+    const acl = resourceNamed(json, "aws_wafv2_web_acl", "waf");
+    expect(acl).toMatchObject({ scope: "REGIONAL", default_action: { allow: {} } });
+    const rules = acl.rule as { name: string; priority: number; statement: Record<string, unknown> }[];
+    expect(rules.map((r) => [r.priority, r.name])).toEqual([
+      [0, "rate-limit-per-ip"],
+      [1, "AWSManagedRulesCommonRuleSet"],
+      [2, "AWSManagedRulesKnownBadInputsRuleSet"],
+    ]);
+    expect(rules[0].statement).toEqual({
+      rate_based_statement: { limit: 500, aggregate_key_type: "IP", evaluation_window_sec: 300 },
+    });
+    expect(resourceNamed(json, "aws_wafv2_web_acl_association", "waf")).toEqual(
+      expect.objectContaining({
+        resource_arn: ref(json, "aws_api_gateway_stage", "stage", "arn"),
+        web_acl_arn: ref(json, "aws_wafv2_web_acl", "waf", "arn"),
+      }),
+    );
+    expect(resourceNamed(json, "aws_cloudwatch_log_group", "waf").name).toBe(
+      "aws-waf-logs-cqrs-queued-dev-orders",
+    );
+    expect(
+      resourceNamed(json, "aws_wafv2_web_acl_logging_configuration", "waf").log_destination_configs,
+    ).toEqual([ref(json, "aws_cloudwatch_log_group", "waf", "arn")]);
+  });
+
+  test("a rate limit out of range names the setting", () => {
+    expect(() => defaultConfig({ CQRS_WAF: "true", CQRS_WAF_RATE_LIMIT: "5" })).toThrow(
+      'CQRS_WAF_RATE_LIMIT must be an integer from 10 to 2000000000, got "5"',
+    );
+  });
+});
+
+test("the REST API is replaced create-before-destroy", () => {
+  expect(resourceNamed(synthDirect().json, "aws_api_gateway_rest_api", "orders-api").lifecycle).toEqual({
+    create_before_destroy: true,
+  });
+});

@@ -47,6 +47,7 @@ const variants = {
   "api key": { CQRS_API_KEY_REQUIRED: "true" },
   "alarm topic": { CQRS_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:oncall" },
   "access logs off": { CQRS_API_ACCESS_LOGS: "off" },
+  waf: { CQRS_WAF: "true" },
 };
 
 describe.each(Object.entries(variants))("%s settings", (_variant, env) => {

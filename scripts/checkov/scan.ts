@@ -22,6 +22,7 @@ import { SCAN_VARIANTS } from "./variants";
 
 function synthesize(env: Record<string, string>, outdir: string): string[] {
   const config = loadConfig(env);
+  mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir });
   const stacks = [
     new AccountSetupStack(app, config),

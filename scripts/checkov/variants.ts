@@ -16,4 +16,5 @@ export const SCAN_VARIANTS: readonly ScanVariant[] = [
   { name: "api-key", env: { CQRS_API_KEY_REQUIRED: "true" } },
   { name: "customer-managed-key", env: { CQRS_KMS_KEY_ARN: EXAMPLE_KMS_KEY_ARN } },
   { name: "production", env: { CQRS_ENVIRONMENT: "prod" } },
+  { name: "waf", env: { CQRS_WAF: "true" } },
 ];
