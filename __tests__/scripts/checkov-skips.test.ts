@@ -52,6 +52,17 @@ describe("the scan verdict", () => {
     expect(verdict.covered.get("CKV_AWS_116")).toBe(1);
   });
 
+  test("a skip scoped to variants covers only findings of those variants", () => {
+    const scoped = parseSkips("skip-check:\n  - CKV_AWS_59  # [only: no-auth, demo] the explicit opt-out\n");
+    expect(scoped).toEqual([
+      { id: "CKV_AWS_59", reason: "the explicit opt-out", variants: ["no-auth", "demo"] },
+    ]);
+    const inScope = finding("CKV_AWS_59", "m", "no-auth/direct-projection");
+    const outOfScope = finding("CKV_AWS_59", "m", "default/direct-projection");
+    expect(judge([inScope, outOfScope], scoped).unexpected).toEqual([outOfScope]);
+    expect(judge([outOfScope], scoped).stale).toEqual(scoped);
+  });
+
   test("a skip that matches no failed check in any variant is stale", () => {
     const verdict = judge([finding("CKV_AWS_116")], skips);
     expect(verdict.unexpected).toEqual([]);

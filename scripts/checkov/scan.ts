@@ -52,6 +52,12 @@ function checkovBinary(): string {
 
 function main(): number {
   const skips = parseSkips(readFileSync(join(PROJECT_ROOT, ".checkov.yaml"), "utf8"));
+  const names = SCAN_VARIANTS.map((variant) => variant.name);
+  for (const skip of skips) {
+    const unknown = (skip.variants ?? []).filter((name) => !names.includes(name));
+    if (unknown.length > 0)
+      throw new Error(`.checkov.yaml: ${skip.id} names unknown variant(s) ${unknown.join(", ")}`);
+  }
   const checkov = checkovBinary();
   const work = mkdtempSync(join(tmpdir(), "cqrs-scan-"));
   try {
