@@ -74,7 +74,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const outdir = options.outdir ?? DEFAULT_OUTDIR;
   if (options.synth !== false && synthIsStale(outdir, { ...process.env, ...options.synthEnvironment })) {
     log("synthesizing (cdktf.out is missing, older than the sources, or made with other settings)...");
-    synthesize(outdir, options.synthEnvironment);
+    const warnings = synthesize(outdir, options.synthEnvironment);
+    if (warnings.trim()) process.stderr.write(warnings);
   }
   const available = listApplicationStacks(outdir);
   const names = options.stacks ?? available;

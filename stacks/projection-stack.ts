@@ -65,11 +65,11 @@ export abstract class ProjectionStack extends TerraformStack {
       settings: config.api,
       logRetentionDays: config.logRetentionDays,
       partition: this.partition,
-      requireApiKey: config.api.apiKeyRequired,
       kmsKeyArn: config.encryption.kmsKeyArn,
     });
 
     this.output("api_url", this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
+    this.output("api_auth", config.api.auth.mode, "How callers authenticate: iam, api_key or none");
     this.output("details_table_name", this.tables.details.name, "Table keeping every order");
     this.output("summary_table_name", this.tables.summary.name, "Table keeping one summary per account");
     this.output(
@@ -77,6 +77,13 @@ export abstract class ProjectionStack extends TerraformStack {
       this.tables.ledger.name,
       "Stream records already applied to the summary",
     );
+    if (config.api.auth.mode === "iam") {
+      this.output(
+        "api_invoke_resource_arn",
+        this.api.invokeResourceArn,
+        "Resource of an IAM policy allowing execute-api:Invoke on every method; sign requests with SigV4",
+      );
+    }
     if (this.api.apiKey) {
       this.output("api_key_id", this.api.apiKey.id, "Id of the client API key");
       new TerraformOutput(this, "api_key_value", {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { methodSettingsPath } from "../../stacks/constructs/orders-api";
 import { unescapeTerraformTemplate } from "../../stacks/constructs/templates";
 import {
   defaultConfig,
@@ -92,10 +93,10 @@ describe.each([
     expect(count("aws_api_gateway_method")).toBe(2);
     expect(count("aws_api_gateway_integration")).toBe(2);
     expect(count("aws_api_gateway_integration_response")).toBe(6);
-    expect(count("aws_api_gateway_method_response")).toBe(7);
+    expect(count("aws_api_gateway_method_response")).toBe(10);
     expect(count("aws_api_gateway_model")).toBe(1);
     expect(count("aws_api_gateway_request_validator")).toBe(2);
-    expect(count("aws_api_gateway_gateway_response")).toBe(2);
+    expect(count("aws_api_gateway_gateway_response")).toBe(4);
     expect(count("aws_api_gateway_deployment")).toBe(1);
     expect(count("aws_api_gateway_stage")).toBe(1);
     expect(count("aws_api_gateway_account")).toBe(0);
@@ -143,7 +144,42 @@ describe.each([
       .filter(([id]) => id.includes("get-summary"))
       .map(([, r]) => r.status_code)
       .sort();
-    expect(codes).toEqual(["200", "400", "404", "500"]);
+    expect(codes).toEqual(["200", "400", "404", "429", "500"]);
+  });
+
+  test("POST /order may answer 409 (create-only orders) and 429 (DynamoDB throughput), set by the error template", () => {
+    const codes = Object.entries(resources(json, "aws_api_gateway_method_response"))
+      .filter(([id]) => id.includes("post-order"))
+      .map(([, r]) => r.status_code)
+      .sort();
+    expect(codes).toEqual(["200", "400", "409", "429", "500"]);
+    expect(template("order-request.vtl")).toContain(
+      '"ConditionExpression": "attribute_not_exists(#accountid) OR (',
+    );
+  });
+
+  test("GET /{accountid} is throttled to the summary table's eventually consistent reads, in its own method settings", () => {
+    const settings = resourceNamed(json, "aws_api_gateway_method_settings", "summary-read-throttle");
+    expect(settings).toEqual({
+      rest_api_id: ref(json, "aws_api_gateway_rest_api", "orders-api", "id"),
+      stage_name: ref(json, "aws_api_gateway_stage", "orders-api", "stage_name"),
+      method_path: "~1{accountid}/GET",
+      settings: { throttling_rate_limit: capacity.read * 2, throttling_burst_limit: capacity.read * 2 },
+    });
+  });
+
+  test("API Gateway's own errors answer in the API's JSON error shape", () => {
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+      const response = Object.values(resources(json, "aws_api_gateway_gateway_response")).find(
+        (r) => r.response_type === type,
+      );
+      expect(response?.status_code).toBeUndefined();
+      expect(
+        unescapeTerraformTemplate(
+          (response?.response_templates as Record<string, string> | undefined)?.["application/json"] ?? "",
+        ),
+      ).toBe(template("gateway-error.tpl"));
+    }
   });
 
   test("DynamoDB client errors map to 400 and server errors to 500 with the JSON error template", () => {
@@ -414,5 +450,22 @@ describe("CQRS_WAF", () => {
 test("the REST API is replaced create-before-destroy", () => {
   expect(resourceNamed(synthDirect().json, "aws_api_gateway_rest_api", "orders-api").lifecycle).toEqual({
     create_before_destroy: true,
+  });
+});
+
+describe("summary read throttle", () => {
+  test("follows the configured read capacity", () => {
+    const { json } = synthDirect(defaultConfig({ CQRS_DIRECT_SUMMARY_RCU: "7" }));
+    expect(resourceNamed(json, "aws_api_gateway_method_settings", "summary-read-throttle").settings).toEqual({
+      throttling_rate_limit: 14,
+      throttling_burst_limit: 14,
+    });
+  });
+
+  test.each([
+    ["/{accountid}", "GET", "~1{accountid}/GET"],
+    ["/orders/{id}/lines", "POST", "~1orders~1{id}~1lines/POST"],
+  ])("the method settings key of %s %s is %s", (resourcePath, method, key) => {
+    expect(methodSettingsPath(resourcePath, method)).toBe(key);
   });
 });

@@ -44,7 +44,8 @@ function createBeforeDestroyClosure(json: TerraformJson): Set<string> {
 
 const variants = {
   default: {},
-  "api key": { CQRS_API_KEY_REQUIRED: "true" },
+  "api key": { CQRS_API_AUTH: "api_key" },
+  "no auth": { CQRS_API_AUTH: "none" },
   "alarm topic": { CQRS_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:oncall" },
   "access logs off": { CQRS_API_ACCESS_LOGS: "off" },
   waf: { CQRS_WAF: "true" },
@@ -132,7 +133,7 @@ describe("the API redeploys on any change to what it serves", () => {
       first(all, ApiGatewayGatewayResponse).addOverride("response_parameters", {
         "gatewayresponse.header.X-Extra": "'1'",
       }),
-    authorization: (all) => first(all, ApiGatewayMethod).addOverride("authorization", "AWS_IAM"),
+    authorization: (all) => first(all, ApiGatewayMethod).addOverride("authorization", "NONE"),
   };
 
   test.each(Object.keys(edits))("%s", (name) => {

@@ -1,4 +1,4 @@
-import { type AwsCredentials, signRequest } from "./sigv4";
+import { type AwsCredentials, signRequest } from "../sigv4";
 
 /** Where the local API Gateway sends DynamoDB actions (DynamoDB Local or a real endpoint). */
 export interface DynamoDbTarget {
@@ -32,7 +32,7 @@ export async function invokeDynamoDbAction(
 ): Promise<ServiceResponse> {
   if (!isJson(body)) return serializationException();
   const url = new URL("/", target.endpoint);
-  const headers = signRequest(
+  const headers = await signRequest(
     {
       method: "POST",
       url,
@@ -42,11 +42,8 @@ export async function invokeDynamoDbAction(
       },
       body,
     },
-    target.credentials,
-    target.region,
-    "dynamodb",
+    { credentials: target.credentials, region: target.region, service: "dynamodb" },
   );
-  delete headers.host;
   const response = await fetch(url, { method: "POST", headers, body, signal });
   return {
     statusCode: response.status,

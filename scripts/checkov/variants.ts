@@ -1,6 +1,7 @@
 /**
- * The settings every stack is scanned with: the defaults and each setting that changes what is
- * synthesized in a security-relevant way. Add a variant here when such a setting appears.
+ * The settings every stack is scanned with: the defaults (CQRS_API_AUTH=iam), every other auth mode and
+ * each setting that changes what is synthesized in a security-relevant way. Add a variant here when such
+ * a setting appears.
  */
 export interface ScanVariant {
   readonly name: string;
@@ -13,7 +14,8 @@ export const EXAMPLE_KMS_KEY_ARN =
 
 export const SCAN_VARIANTS: readonly ScanVariant[] = [
   { name: "default", env: {} },
-  { name: "api-key", env: { CQRS_API_KEY_REQUIRED: "true" } },
+  { name: "api-key", env: { CQRS_API_AUTH: "api_key" } },
+  { name: "no-auth", env: { CQRS_API_AUTH: "none" } },
   { name: "customer-managed-key", env: { CQRS_KMS_KEY_ARN: EXAMPLE_KMS_KEY_ARN } },
   { name: "production", env: { CQRS_ENVIRONMENT: "prod" } },
   { name: "waf", env: { CQRS_WAF: "true" } },
