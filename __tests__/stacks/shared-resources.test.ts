@@ -164,7 +164,14 @@ describe.each([
       rest_api_id: ref(json, "aws_api_gateway_rest_api", "orders-api", "id"),
       stage_name: ref(json, "aws_api_gateway_stage", "orders-api", "stage_name"),
       method_path: "~1{accountid}/GET",
-      settings: { throttling_rate_limit: capacity.read * 2, throttling_burst_limit: capacity.read * 2 },
+      // The stage-wide entry does not reach a method with an entry of its own: metrics and logging repeat.
+      settings: {
+        throttling_rate_limit: capacity.read * 2,
+        throttling_burst_limit: capacity.read * 2,
+        metrics_enabled: true,
+        logging_level: "ERROR",
+        data_trace_enabled: false,
+      },
     });
   });
 
@@ -459,6 +466,9 @@ describe("summary read throttle", () => {
     expect(resourceNamed(json, "aws_api_gateway_method_settings", "summary-read-throttle").settings).toEqual({
       throttling_rate_limit: 14,
       throttling_burst_limit: 14,
+      metrics_enabled: true,
+      logging_level: "ERROR",
+      data_trace_enabled: false,
     });
   });
 

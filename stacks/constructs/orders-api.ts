@@ -246,9 +246,7 @@ export class OrdersApi extends Construct {
       settings: {
         throttlingRateLimit: props.settings.throttlingRateLimit,
         throttlingBurstLimit: props.settings.throttlingBurstLimit,
-        metricsEnabled: true,
-        loggingLevel: props.settings.accessLogs ? "ERROR" : "OFF",
-        dataTraceEnabled: false,
+        ...this.observability,
       },
     });
 
@@ -303,11 +301,22 @@ export class OrdersApi extends Construct {
       restApiId: this.restApi.id,
       stageName: this.stage.stageName,
       methodPath: methodSettingsPath(`/${ACCOUNT_PATH_PART}`, "GET"),
+      // A method's own settings entry does not inherit the stage-wide one: it repeats metrics and logging.
       settings: {
         throttlingRateLimit: readsPerSecond,
         throttlingBurstLimit: Math.max(1, Math.floor(readsPerSecond)),
+        ...this.observability,
       },
     });
+  }
+
+  /** Metrics, ERROR execution logs (with access logs on) and no data trace: every method settings entry. */
+  private get observability() {
+    return {
+      metricsEnabled: true,
+      loggingLevel: this.props.settings.accessLogs ? "ERROR" : "OFF",
+      dataTraceEnabled: false,
+    };
   }
 
   /** The methods' `authorization`: SigV4 in `iam` mode; `api_key` and `none` authorize nobody in particular. */
