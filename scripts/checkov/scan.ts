@@ -89,8 +89,10 @@ function main(): number {
       `checkov ${checkovVersion}: ${SCAN_VARIANTS.length} variants (${SCAN_VARIANTS.map((v) => v.name).join(", ")}), ` +
         `${passed} passed, ${findings.length} failed, of which ${findings.length - verdict.unexpected.length} skipped by .checkov.yaml`,
     );
-    for (const skip of skips)
-      console.log(`  skip ${skip.id} (${verdict.covered.get(skip.id)}): ${skip.reason}`);
+    for (const skip of skips) {
+      const scope = skip.variants ? ` [only: ${skip.variants.join(", ")}]` : "";
+      console.log(`  skip ${skip.id}${scope} (${verdict.covered.get(skip.id)}): ${skip.reason}`);
+    }
     for (const finding of verdict.unexpected) {
       console.error(`FAILED ${finding.checkId} ${finding.resource} in ${finding.location}`);
     }
