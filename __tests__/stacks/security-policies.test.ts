@@ -183,6 +183,19 @@ describe.each(PROJECTION_CASES)("$name", ({ env, synth }) => {
     for (const statement of kmsStatements) expect(statement.Resource).toEqual([config.encryption.kmsKeyArn]);
   });
 
+  test("orders are create-only: a conditional PutItem, and the API role can neither update nor delete", () => {
+    const post = resourceNamed(json, "aws_api_gateway_integration", "post-order");
+    expect(post.uri).toMatch(/:dynamodb:action\/PutItem$/);
+    const template = (post.request_templates as Record<string, string>)["application/json"];
+    expect(template).toContain('"ConditionExpression": "attribute_not_exists(#accountid) OR (');
+    const apiActions = policyDocuments(json)
+      .filter((d) => d.where.includes("orders-api_dynamodb-access"))
+      .flatMap((d) => d.statements)
+      .flatMap((s) => list(s.Action))
+      .filter((a) => a.startsWith("dynamodb:"));
+    expect(apiActions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem"]);
+  });
+
   test("deletion protection on the details table only, on for production-like environments", () => {
     expect(resourceNamed(json, "aws_dynamodb_table", "details").deletion_protection_enabled).toBe(
       config.detailsDeletionProtection,
