@@ -1,242 +1,377 @@
 /**
- * Prints throughput figures of the pieces of this project on this machine. It asserts nothing about
- * speed: numbers depend on the machine and on what else runs on it.
+ * Measures what the scaling challenge is about and prints every figure next to its target; writes
+ * bench/results.json (BENCHMARKS.md explains each figure). Asserts nothing: figures depend on the machine.
  *
- *   npm run bench                                   every section
- *   npm run bench -- --only vtl|domain|writer|e2e   one section
- *   npm run bench -- --only e2e --orders 2000 --stack queued-projection
+ *   npm run bench                               every section
+ *   npm run bench -- --only cost|synth|e2e      one section (the others keep their last results)
+ *   npm run bench -- --runs 5 --orders 1000
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { performance } from "node:perf_hooks";
+import { execSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { CreateTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { DynamoDBRecord } from "aws-lambda";
-import { aggregateDeltas } from "../functions/domain/aggregate-deltas";
-import { Decimal } from "../functions/domain/decimal";
-import { summaryDeltaOf } from "../functions/domain/summary-delta";
-import type { SummaryDelta } from "../functions/domain/types";
-import { applyDeltas } from "../functions/summary/apply-deltas";
-import { MAX_RECORDS_PER_TRANSACTION } from "../functions/summary/ledger";
-import type { SummaryTables } from "../functions/summary/types";
-import { createTemplateContext, renderMappingTemplate } from "../local/apigateway";
-import { createDynamoDbLocalClients, startDynamoDbLocal } from "../local/dynamodb-local";
-import { apiTargetOf } from "../local/load/api-client";
-import { runLoad } from "../local/load/run-load";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { localClientConfig } from "../local/local-credentials";
 import { startLocalRuntime } from "../local/local-runtime";
+import { DEFAULT_OUTDIR, PROJECT_ROOT, synthesize, synthIsStale } from "../local/synthesize";
+import {
+  type ProjectionSettings,
+  projectionSettings,
+  summaryWriterMapping,
+} from "../local/terraform/projection-settings";
+import { readSynthesizedStack } from "../local/terraform/terraform-document";
+import { type EndToEndRow, measureEndToEnd } from "./bench/end-to-end";
+import { type CostRow, type CostScenario, measureProjectionCost } from "./bench/projection-cost";
+import { deriveSaturation, type SaturationRow } from "./bench/saturation";
+import {
+  type BundleRow,
+  measureBundles,
+  measureSynthesis,
+  type SynthesisRow,
+} from "./bench/synthesis-and-bundles";
 
-const SECTIONS = ["vtl", "domain", "writer", "e2e"] as const;
+const SECTIONS = ["cost", "synth", "e2e"] as const;
 type Section = (typeof SECTIONS)[number];
+const CARDINALITIES = [1, 100, 10_000];
+const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
+const STACKS = ["direct-projection", "queued-projection"];
+const NAIVE = "naive baseline (read-modify-write per record)";
+const QUEUED_99 = "queued-projection, queue batch 99";
 
-const USAGE = `Usage: npm run bench -- [--only ${SECTIONS.join("|")}] [--orders N] [--stack NAME]
+const USAGE = `Usage: npm run bench -- [--only ${SECTIONS.join("|")}] [--runs N] [--orders N]
 
-  vtl      renders/s of templates/order-request.vtl with the local template engine
-  domain   summary deltas/s and aggregation of 10,000 stream records
-  writer   transactions/s and records/s writing batches of 99 records over 20 accounts to DynamoDB Local
-  e2e      one stack on the local runtime: N orders (default 1000) posted, orders/s accepted, seconds to converge`;
+  cost   summary and ledger write units per order, summary requests, invocations and handler CPU per
+         record, for N orders (default 1000) over 1, 100 and 10,000 accounts, per stack and for a naive
+         baseline, against the lower bound; then where each stack saturates and what happens beyond
+  synth  wall time of the CDKTF app and of cdktf synth; each bundle's size and init time
+  e2e    both stacks on the local runtime: orders/s and projection lag p50/p99
+Time figures are medians of --runs runs (default 3).`;
 
-const DEMO_ORDER_BODY = JSON.stringify({
-  order: {
-    accountid: "acct-1",
-    vendorid: "order-0001",
-    orderdate: "2021-12-01 10:15:30.123456",
-    city: "Seattle",
-    coffeetype: "Latte",
-    coffeesize: "Large",
-    unitprice: 4.1,
-    quantity: 3,
-  },
-});
-
-const WRITER_ACCOUNTS = 20;
-const WRITER_BATCHES = 40;
-const DOMAIN_RECORDS = 10_000;
-
-const rate = (count: number, seconds: number) => Math.round(count / seconds).toLocaleString("en-US");
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-function line(label: string, value: string): void {
-  console.log(`  ${label.padEnd(34)} ${value}`);
+export interface Target {
+  figure: string;
+  value: number;
+  unit: string;
+  target: string;
+  met: boolean;
 }
 
-function memoryLine(label: string): void {
-  const { rss, heapUsed } = process.memoryUsage();
-  line(label, `rss ${megabytes(rss)}, heap used ${megabytes(heapUsed)}`);
-}
-
-/** Runs work repeatedly for about minSeconds (after a short warm-up); returns iterations per second. */
-function measure(work: () => void, minSeconds = 2): { iterations: number; seconds: number } {
-  const warmUpUntil = performance.now() + 200;
-  while (performance.now() < warmUpUntil) work();
-  let iterations = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < minSeconds * 1000) {
-    work();
-    iterations += 1;
-    elapsed = performance.now() - started;
-  }
-  return { iterations, seconds: elapsed / 1000 };
-}
-
-function benchVtl(): void {
-  console.log("vtl: templates/order-request.vtl, demo body, local engine (parse + render per request)");
-  const template = readFileSync(join(__dirname, "..", "templates", "order-request.vtl"), "utf8");
-  const render = () =>
-    renderMappingTemplate(template, {
-      body: DEMO_ORDER_BODY,
-      context: createTemplateContext({ requestId: "bench" }),
-      stageVariables: { detailsTableName: "details" },
-    });
-  JSON.parse(render()); // the output must be the JSON PutItem request, or the figure means nothing
-  const { iterations, seconds } = measure(render);
-  line("renders/s", rate(iterations, seconds));
-  line("mean render", `${((seconds / iterations) * 1e6).toFixed(0)} µs`);
-}
-
-function orderImage(accountid: string, vendorid: string, unitprice: string, quantity: number) {
-  return {
-    accountid: { S: accountid },
-    vendorid: { S: vendorid },
-    unitprice: { N: unitprice },
-    quantity: { N: String(quantity) },
+interface Results {
+  generatedAt: string;
+  commit: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    platform: string;
+    loadAverage: number[];
   };
+  settings?: Record<string, ProjectionSettings>;
+  cost?: CostRow[];
+  saturation?: SaturationRow[];
+  synthesis?: SynthesisRow;
+  bundles?: BundleRow[];
+  endToEnd?: EndToEndRow[];
+  targets: Target[];
 }
 
-/** 10,000 stream records over 20 accounts: 70% INSERT, 20% MODIFY, 10% REMOVE. */
-function streamRecords(count: number): DynamoDBRecord[] {
-  const prices = ["2.95", "3.45", "3.95", "4.1"];
-  return Array.from({ length: count }, (_, index): DynamoDBRecord => {
-    const accountid = `acct-${index % WRITER_ACCOUNTS}`;
-    const vendorid = `order-${index}`;
-    const oldImage = orderImage(accountid, vendorid, prices[index % 4] as string, 1 + (index % 5));
-    const newImage = orderImage(accountid, vendorid, prices[(index + 1) % 4] as string, 1 + (index % 3));
-    const kind = index % 10;
-    const eventName = kind < 7 ? "INSERT" : kind < 9 ? "MODIFY" : "REMOVE";
-    return {
-      eventID: `event-${index}`,
-      eventName,
-      dynamodb: {
-        Keys: { accountid: { S: accountid }, vendorid: { S: vendorid } },
-        ...(eventName === "REMOVE" ? {} : { NewImage: newImage }),
-        ...(eventName === "INSERT" ? {} : { OldImage: oldImage }),
-        SequenceNumber: String(index).padStart(21, "0"),
-      },
-    };
-  });
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  return cells
+    .map((row, r) => {
+      const line = row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+        .join("  ");
+      return r === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+    })
+    .join("\n");
 }
 
-function benchDomain(): void {
-  console.log(
-    `domain: ${DOMAIN_RECORDS.toLocaleString("en-US")} stream records over ${WRITER_ACCOUNTS} accounts`,
-  );
-  const records = streamRecords(DOMAIN_RECORDS);
-  const deltasRun = measure(() => records.map(summaryDeltaOf), 1);
-  line("summary deltas/s", rate(deltasRun.iterations * records.length, deltasRun.seconds));
-  const deltas = records.map(summaryDeltaOf);
-  const aggregationRun = measure(() => aggregateDeltas(deltas), 1);
-  line(
-    `aggregation of ${DOMAIN_RECORDS.toLocaleString("en-US")} deltas`,
-    `${((aggregationRun.seconds / aggregationRun.iterations) * 1000).toFixed(2)} ms ` +
-      `(${rate(aggregationRun.iterations * deltas.length, aggregationRun.seconds)} deltas/s)`,
-  );
-}
-
-async function createTable(client: DynamoDBClient, name: string, hashKey: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: hashKey, KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: "S" }],
-    }),
-  );
-}
-
-async function benchWriter(): Promise<void> {
-  const batchSize = MAX_RECORDS_PER_TRANSACTION;
-  console.log(
-    `writer: ${WRITER_BATCHES} batches of ${batchSize} records over ${WRITER_ACCOUNTS} accounts, ` +
-      "one after the other, DynamoDB Local",
-  );
-  const dynamoDbLocal = await startDynamoDbLocal();
-  const clients = createDynamoDbLocalClients(dynamoDbLocal.endpoint);
-  try {
-    const tables: SummaryTables = { summaryTableName: "bench-summary", ledgerTableName: "bench-ledger" };
-    await createTable(clients.dynamoDb, tables.summaryTableName, "accountid");
-    await createTable(clients.dynamoDb, tables.ledgerTableName, "id");
-    const batches = Array.from({ length: WRITER_BATCHES + 1 }, (_, batch) =>
-      Array.from(
-        { length: batchSize },
-        (_, index): SummaryDelta => ({
-          eventId: `batch-${batch}-event-${index}`,
-          accountId: `acct-${index % WRITER_ACCOUNTS}`,
-          amount: Decimal("3.45").times(Decimal(String(1 + (index % 5)))),
-          orderCount: 1,
-        }),
-      ),
-    );
-    const [warmUp = [], ...measured] = batches;
-    await applyDeltas(clients.documents, tables, warmUp);
-
-    let failed = 0;
-    const started = performance.now();
-    for (const batch of measured) {
-      failed += (await applyDeltas(clients.documents, tables, batch)).failedEventIds.length;
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const transactions = measured.length * Math.min(WRITER_ACCOUNTS, batchSize);
-    line("transactions/s", rate(transactions, seconds));
-    line("records/s", rate(measured.length * batchSize, seconds));
-    line("mean batch", `${((seconds / measured.length) * 1000).toFixed(0)} ms`);
-    if (failed > 0) line("records reported failed", String(failed));
-  } finally {
-    clients.destroy();
-    await dynamoDbLocal.stop();
+function stackSettings(): Record<string, ProjectionSettings> {
+  if (synthIsStale(DEFAULT_OUTDIR)) {
+    console.log("synthesizing cdktf.out (missing, stale or made with other settings)...");
+    synthesize(DEFAULT_OUTDIR);
   }
+  return Object.fromEntries(
+    STACKS.map((name) => [name, projectionSettings(readSynthesizedStack(DEFAULT_OUTDIR, name))]),
+  );
 }
 
-async function benchEndToEnd(stack: string, orders: number): Promise<void> {
+function costScenarios(settings: Record<string, ProjectionSettings>): CostScenario[] {
+  const direct = settings["direct-projection"];
+  const queued = settings["queued-projection"];
+  const stream = (s: ProjectionSettings) =>
+    s.mappings.find((m) => m.source === "dynamodb-stream")?.batchSize ?? 1;
+  return [
+    {
+      label: "direct-projection",
+      writer: "project-summary",
+      batchSize: summaryWriterMapping(direct).batchSize,
+    },
+    {
+      label: "queued-projection",
+      writer: "apply-summary",
+      batchSize: summaryWriterMapping(queued).batchSize,
+      forwarderBatchSize: stream(queued),
+    },
+    { label: QUEUED_99, writer: "apply-summary", batchSize: 99, forwarderBatchSize: stream(queued) },
+    { label: NAIVE, writer: "naive", batchSize: stream(direct) },
+  ];
+}
+
+function costTargets(rows: CostRow[]): Target[] {
+  const targets: Target[] = [];
+  for (const stack of STACKS) {
+    const one = rows.find((r) => r.scenario === stack && r.accounts === 1);
+    if (one) {
+      targets.push({
+        figure: `${stack}: summary WCU per order, 1,000 orders on 1 account`,
+        value: round(one.summaryWcuPerOrder, 4),
+        unit: "WCU/order",
+        target: "<= 0.02",
+        met: one.summaryWcuPerOrder <= 0.02,
+      });
+    }
+    for (const row of rows.filter((r) => r.scenario === stack)) {
+      targets.push({
+        figure: `${stack}: summary writes / lower bound, ${row.accounts.toLocaleString("en-US")} accounts`,
+        value: round(row.requestsToLowerBound, 3),
+        unit: "x",
+        target: "<= 1.10",
+        met: row.requestsToLowerBound <= 1.1,
+      });
+      targets.push({
+        figure: `${stack}: summary WCU / lower bound WCU, ${row.accounts.toLocaleString("en-US")} accounts`,
+        value: round(row.wcuToLowerBound, 3),
+        unit: "x",
+        target: "<= 1.10",
+        met: row.wcuToLowerBound <= 1.1,
+      });
+    }
+  }
+  return targets;
+}
+
+async function runCost(
+  results: Results,
+  settings: Record<string, ProjectionSettings>,
+  orders: number,
+  runs: number,
+) {
   console.log(
-    `e2e: ${stack} on the local runtime, ${orders.toLocaleString("en-US")} orders over 10 accounts`,
+    `cost: ${orders} orders over ${CARDINALITIES.join(", ")} accounts, real handlers on DynamoDB Local`,
   );
-  memoryLine("memory before start");
-  const startedAt = performance.now();
+  const rows = await measureProjectionCost(costScenarios(settings), CARDINALITIES, orders, runs, console.log);
+  results.cost = rows;
+  results.saturation = [
+    ...STACKS.flatMap((stack) => deriveSaturation(settings[stack], rows, stack)),
+    ...deriveSaturation(settings["queued-projection"], rows, QUEUED_99, 99),
+  ];
+  results.targets = results.targets
+    .filter((t) => !/: summary (WCU|writes)/.test(t.figure))
+    .concat(costTargets(rows));
+}
+
+function runSynth(results: Results, runs: number) {
+  console.log(`synth: ${runs} runs each of the app and cdktf synth, then the bundles`);
+  const { row, outdir } = measureSynthesis(runs);
+  results.synthesis = row;
+  results.bundles = measureBundles(outdir, Math.max(5, runs));
+  rmSync(outdir, { recursive: true, force: true });
+  results.targets = results.targets
+    .filter((t) => !/^(app synthesis|bundle )/.test(t.figure))
+    .concat(
+      {
+        figure: "app synthesis (tsx main.ts)",
+        value: round(row.appSeconds, 2),
+        unit: "s",
+        target: "<= 2",
+        met: row.appSeconds <= 2,
+      },
+      ...results.bundles.flatMap((b): Target[] => [
+        {
+          figure: `bundle ${b.function}: zipped`,
+          value: round(b.zippedBytes / 1024, 1),
+          unit: "KB",
+          target: "<= 250",
+          met: b.zippedBytes <= 250 * 1024,
+        },
+        {
+          figure: `bundle ${b.function}: init in a fresh process`,
+          value: b.initMs,
+          unit: "ms",
+          target: "<= 150",
+          met: b.initMs <= 150,
+        },
+      ]),
+    );
+}
+
+async function runEndToEnd(results: Results, runs: number) {
+  const options = { runs, orders: 300, accounts: 10 };
+  console.log(
+    `e2e: both stacks locally, no faults, ${runs} runs of ${options.orders} orders over ${options.accounts} accounts each`,
+  );
   const runtime = await startLocalRuntime({
-    stacks: [stack],
-    ports: { [stack]: 0 },
+    stacks: STACKS,
+    ports: Object.fromEntries(STACKS.map((s) => [s, 0])),
     stateDir: null,
     functionLogs: "silent",
   });
+  const dynamodb = new DynamoDBClient(localClientConfig(runtime.dynamodb.endpoint));
   try {
-    const [running] = runtime.stacks;
-    if (!running) throw new Error(`stack ${stack} did not start`);
-    line("runtime started in", `${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
-    memoryLine("memory after start");
-    const report = await runLoad({ ...apiTargetOf(running), orders, accounts: 10 });
-    line(
-      "orders accepted",
-      `${report.accepted}/${report.sent} in ${report.sendSeconds.toFixed(1)} s ` +
-        `(${rate(report.accepted, report.sendSeconds)} orders/s)`,
-    );
-    line(
-      "converged",
-      report.allExact
-        ? `${report.convergeSeconds.toFixed(1)} s after the last order, every account exact`
-        : `NO: not every account exact after ${report.convergeSeconds.toFixed(1)} s`,
-    );
-    memoryLine("memory after load");
+    results.endToEnd = [];
+    for (const stack of runtime.stacks)
+      results.endToEnd.push(await measureEndToEnd(stack, dynamodb, options));
   } finally {
+    dynamodb.destroy();
     await runtime.stop();
   }
+}
+
+function printResults(results: Results): void {
+  if (results.cost) {
+    console.log(
+      "\nProjection cost per order (summary WCU as AWS charges it; 'local' = DynamoDB Local's ReturnConsumedCapacity)",
+    );
+    console.log(
+      table(
+        [
+          "scenario",
+          "accounts",
+          "batch",
+          "invocations",
+          "summary req",
+          "summary WCU",
+          "local WCU",
+          "summary RCU",
+          "ledger WCU",
+          "CPU µs/rec",
+          "bound WCU",
+          "req/bound",
+          "WCU/bound",
+          "WCU/naive",
+        ],
+        results.cost.map((r) => {
+          const naive = results.cost?.find((n) => n.scenario === NAIVE && n.accounts === r.accounts);
+          return [
+            r.scenario,
+            r.accounts,
+            r.batchSize,
+            r.invocations,
+            r.summaryRequestsPerOrder.toFixed(3),
+            r.summaryWcuPerOrder.toFixed(4),
+            r.summaryWcuPerOrderReportedLocally.toFixed(4),
+            r.summaryRcuPerOrder.toFixed(2),
+            r.ledgerWcuPerOrder.toFixed(2),
+            r.handlerCpuMicrosPerRecord,
+            r.lowerBoundWcuPerOrder.toFixed(4),
+            r.requestsToLowerBound.toFixed(2),
+            r.wcuToLowerBound.toFixed(2),
+            naive ? (r.summaryWcuPerOrder / naive.summaryWcuPerOrder).toFixed(3) : "-",
+          ];
+        }),
+      ),
+    );
+  }
+  if (results.saturation) {
+    console.log(
+      "\nSaturation at the synthesized capacities (derived from the measured WCU per order; overload = 2x the sustained rate for 60 s)",
+    );
+    console.log(
+      table(
+        [
+          "stack",
+          "accounts",
+          "WCU",
+          "orders/s max",
+          "batch needs",
+          "budget/invoke",
+          "backlog",
+          "drain s",
+          "iter. age s",
+          "first loss",
+        ],
+        results.saturation.map((s) => [
+          s.stack,
+          s.accounts,
+          s.summaryWcu,
+          s.sustainedOrdersPerSecond,
+          s.batchNeedsWcu,
+          s.invocationBudgetWcu,
+          s.overload.backlogAtEnd,
+          s.overload.drainSeconds,
+          s.overload.iteratorAgeAtEndSeconds,
+          s.overload.firstLoss,
+        ]),
+      ),
+    );
+  }
+  if (results.synthesis) {
+    const s = results.synthesis;
+    console.log(
+      `\nSynthesis (median of ${s.runs}): app ${s.appSeconds.toFixed(2)} s, cdktf synth ${s.cdktfSynthSeconds.toFixed(2)} s`,
+    );
+  }
+  if (results.bundles) {
+    console.log(
+      table(
+        ["bundle", "raw KB", "zipped KB", "init ms"],
+        results.bundles.map((b) => [
+          b.function,
+          (b.rawBytes / 1024).toFixed(1),
+          (b.zippedBytes / 1024).toFixed(1),
+          b.initMs,
+        ]),
+      ),
+    );
+  }
+  if (results.endToEnd) {
+    console.log("\nLocal end to end (no faults, no throttling)");
+    console.log(
+      table(
+        ["stack", "orders/s", "lag p50 ms", "lag p99 ms", "converged s after last"],
+        results.endToEnd.map((e) => [
+          e.stack,
+          e.ordersPerSecond,
+          e.lagP50Ms,
+          e.lagP99Ms,
+          e.convergeSecondsAfterLastOrder,
+        ]),
+      ),
+    );
+  }
+  console.log("\nTargets");
+  console.log(
+    table(
+      ["figure", "value", "target", "met"],
+      results.targets.map((t) => [
+        t.figure,
+        `${t.value} ${t.unit}`,
+        `${t.target} ${t.unit}`,
+        t.met ? "yes" : "NO",
+      ]),
+    ),
+  );
+}
+
+function positive(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new Error(`${flag} must be a positive integer, got "${text}"`);
+  return Number(text);
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       only: { type: "string" },
+      runs: { type: "string" },
       orders: { type: "string" },
-      stack: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -248,20 +383,42 @@ async function main(): Promise<number> {
     console.error(`--only must be one of ${SECTIONS.join(", ")}, got "${values.only}"\n\n${USAGE}`);
     return 2;
   }
-  const orders = values.orders === undefined ? 1000 : Number(values.orders);
-  if (!Number.isInteger(orders) || orders < 1) {
-    console.error(`--orders must be a positive integer, got "${values.orders}"`);
-    return 2;
-  }
-  const sections = values.only ? [values.only as Section] : SECTIONS;
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
+  const runs = positive(values.runs, "--runs", 3);
+  const orders = positive(values.orders, "--orders", 1000);
+  const sections = values.only ? [values.only as Section] : [...SECTIONS];
+  const previous: Partial<Results> = existsSync(RESULTS_FILE)
+    ? JSON.parse(readFileSync(RESULTS_FILE, "utf8"))
+    : {};
+  const results: Results = {
+    ...previous,
+    generatedAt: new Date().toISOString(),
+    commit: execSync("git rev-parse --short HEAD", { cwd: PROJECT_ROOT, encoding: "utf8" }).trim(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+      loadAverage: [],
+    },
+    targets: previous.targets ?? [],
+  };
+  const settings = stackSettings();
+  results.settings = settings;
+  const loads: number[][] = [];
+  const { loadavg } = await import("node:os");
   for (const section of sections) {
-    if (section === "vtl") benchVtl();
-    if (section === "domain") benchDomain();
-    if (section === "writer") await benchWriter();
-    if (section === "e2e") await benchEndToEnd(values.stack ?? "direct-projection", orders);
-    console.log();
+    loads.push(loadavg());
+    if (section === "cost") await runCost(results, settings, orders, runs);
+    if (section === "synth") runSynth(results, runs);
+    if (section === "e2e") await runEndToEnd(results, runs);
   }
+  loads.push(loadavg());
+  results.machine.loadAverage = loads.map((l) => round(l[0], 1));
+  printResults(results);
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`);
   return 0;
 }
 

@@ -1,4 +1,3 @@
-import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -46,7 +45,6 @@ export abstract class ProjectionStack extends TerraformStack {
       region: config.region,
       defaultTags: [{ tags: { project: PROJECT_TAG, stack: stackName, environment: config.environment } }],
     });
-    new ArchiveProvider(this, "archive");
     this.partition = currentPartition(this);
 
     this.tables = new OrderTables(this, "tables", {

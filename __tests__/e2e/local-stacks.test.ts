@@ -208,7 +208,10 @@ describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name)
 
     const unsigned = await send({ "content-type": "application/json" });
     expect(unsigned.status).toBe(403);
-    expect(await unsigned.json()).toEqual({ message: "Missing Authentication Token" });
+    expect(await unsigned.json()).toEqual({
+      message: "Missing Authentication Token",
+      requestId: expect.any(String),
+    });
     const good = await sign();
     const tampered = await send({
       ...good,

@@ -70,7 +70,7 @@ describe.each(["api_key", "none"])("CQRS_API_AUTH=%s on the local runtime", (mod
 
       const withoutKey = await postOrder({ url: direct.url }, order);
       expect(withoutKey.status).toBe(403);
-      expect(JSON.parse(withoutKey.text)).toEqual({ message: "Forbidden" });
+      expect(JSON.parse(withoutKey.text)).toEqual({ message: "Forbidden", requestId: expect.any(String) });
       expect((await postOrder({ url: direct.url, apiKey: "not-the-key" }, order)).status).toBe(403);
       expect((await getSummary({ url: direct.url }, order.accountid)).status).toBe(403);
 

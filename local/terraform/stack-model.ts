@@ -14,7 +14,7 @@ export function partitionOf(region: string): { partition: string; dns_suffix: st
 }
 
 /** Data sources whose values the local runtime knows without AWS (everything else is refused by name). */
-export const LOCAL_DATA_SOURCES = ["archive_file", "aws_partition"] as const;
+export const LOCAL_DATA_SOURCES = ["aws_partition"] as const;
 
 /**
  * One synthesized stack and the attributes its local resources got once created (ARNs, URLs, stream ARNs).

@@ -1,0 +1,12 @@
+/**
+ * Tests on the plans that `npm run test:terraform` writes (real Terraform and AWS provider); kept out of
+ * the plain `npm test`, which has no Terraform.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__/terraform"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  maxWorkers: 1,
+};
