@@ -21,6 +21,11 @@ export interface StreamMappingSettings {
 
 export interface QueueSettings {
   readonly maxReceiveCount: number;
+  /**
+   * Roles that may send to the summary-updates queue besides the forwarder: whoever redrives its DLQ
+   * (StartMessageMoveTask sends to the destination with the caller's permissions). IAM ARN patterns.
+   */
+  readonly redriveRoleArns: readonly string[];
   readonly batchSize: number;
   readonly maximumBatchingWindowInSeconds: number;
   /** Upper bound of concurrent apply-summary invocations: the knob that protects the summary table. */
@@ -79,8 +84,17 @@ export interface AccountSetupSettings {
   readonly stateBackend: "local" | "s3";
 }
 
+/** Encryption at rest of the tables and queues. */
+export interface EncryptionSettings {
+  /** Customer managed KMS key of every table and queue; AWS-managed (tables) and SQS-managed keys when unset. */
+  readonly kmsKeyArn?: string;
+}
+
 export interface ProjectConfig {
   readonly region: string;
+  readonly encryption: EncryptionSettings;
+  /** Deletion protection of the details table (the write model, the only data that cannot be rebuilt). */
+  readonly detailsDeletionProtection: boolean;
   /** SNS topic notified by the alarms; none when unset. */
   readonly alarmTopicArn?: string;
   readonly environment: string;
@@ -269,6 +283,24 @@ export const SETTINGS: readonly SettingSpec[] = [
       "With `CQRS_WAF`: requests one IP may make per 5 minutes before it is blocked (10-2000000000).",
   },
   {
+    variable: "CQRS_KMS_KEY_ARN",
+    defaultValue: "",
+    description:
+      "Customer managed KMS key (key ARN, same region) of every table and queue; empty: AWS-managed key (tables), SQS-managed SSE (queues).",
+  },
+  {
+    variable: "CQRS_DETAILS_DELETION_PROTECTION",
+    defaultValue: "auto",
+    description:
+      "Deletion protection of the details table: `on`, `off`, or `auto` (on when CQRS_ENVIRONMENT is `prod`, `prd`, `production` or starts with one of them and `-`).",
+  },
+  {
+    variable: "CQRS_QUEUE_REDRIVE_ROLE_ARNS",
+    defaultValue: "",
+    description:
+      "queued-projection: comma-separated IAM role ARNs (wildcards allowed) that may send to the summary-updates queue besides the forwarder, e.g. to redrive its DLQ.",
+  },
+  {
     variable: "CQRS_SETUP_API_GATEWAY_ROLE",
     defaultValue: "true",
     description:
@@ -376,6 +408,52 @@ function matching(env: Env, variable: string, pattern: RegExp, allowed: string, 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const REGION_TEXT = "an AWS region name such as us-east-1";
 
+/** A KMS key ARN: a key id (UUID) or a multi-Region key id (`mrk-` and 32 hex digits). Aliases are refused. */
+const KMS_KEY_ARN =
+  /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+/** Environment names that get production defaults (deletion protection on). */
+export const PRODUCTION_ENVIRONMENT = /^(prod|prd|production)(-|$)/;
+
+function kmsKeyArn(env: Env, region: string): string | undefined {
+  const text = env.CQRS_KMS_KEY_ARN?.trim();
+  if (!text) return undefined;
+  const match = KMS_KEY_ARN.exec(text);
+  if (!match) {
+    throw new ConfigError(
+      `CQRS_KMS_KEY_ARN must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; not an alias), got "${text}"`,
+    );
+  }
+  if (match[1] !== region) {
+    throw new ConfigError(
+      `CQRS_KMS_KEY_ARN must be a key in AWS_REGION (${region}): DynamoDB and SQS use keys of their own region, got "${text}"`,
+    );
+  }
+  return text;
+}
+
+const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[A-Za-z0-9+=,.@_/*-]+$/;
+
+function roleArnPatterns(env: Env, variable: string): string[] {
+  const entries = (env[variable] ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  for (const entry of entries) {
+    if (!ROLE_ARN_PATTERN.test(entry)) {
+      throw new ConfigError(
+        `${variable} must be comma-separated IAM role ARNs (arn:aws:iam::<account>:role/<path/name>, '*' allowed), got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function deletionProtection(env: Env, environment: string): boolean {
+  const mode = oneOf(env, "CQRS_DETAILS_DELETION_PROTECTION", ["auto", "on", "off"] as const);
+  return mode === "auto" ? PRODUCTION_ENVIRONMENT.test(environment) : mode === "on";
+}
+
 /** Reads the whole configuration; throws ConfigError on the first invalid value. */
 export function loadConfig(env: Env = process.env): ProjectConfig {
   for (const [variable, replacement] of Object.entries(REMOVED_SETTINGS)) {
@@ -411,6 +489,8 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
   }
   return {
     region,
+    encryption: { kmsKeyArn: kmsKeyArn(env, region) },
+    detailsDeletionProtection: deletionProtection(env, environment),
     alarmTopicArn: alarmTopic || undefined,
     environment,
     logRetentionDays,
@@ -458,6 +538,7 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
     },
     queue: {
       maxReceiveCount: integer(env, "CQRS_QUEUE_MAX_RECEIVE_COUNT", 1, 1000),
+      redriveRoleArns: roleArnPatterns(env, "CQRS_QUEUE_REDRIVE_ROLE_ARNS"),
       batchSize: queueBatchSize,
       maximumBatchingWindowInSeconds: queueWindow,
       maximumConcurrency: integer(env, "CQRS_QUEUE_MAX_CONCURRENCY", 2, 1000),

@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import type { ProjectConfig } from "./config";
 import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
+import { FAILURE_QUEUE_EXPIRY_WARNING_SECONDS } from "./constructs/queue";
 import { StreamSubscription } from "./constructs/stream-subscription";
 import { ProjectionStack } from "./projection-stack";
 
@@ -29,11 +30,15 @@ export class DirectProjectionStack extends ProjectionStack {
       consumer: this.projector,
       settings: config.stream,
       failureQueueName: `${this.namePrefix}-projection-failures`,
+      kmsKeyArn: config.encryption.kmsKeyArn,
     });
 
     new ProjectionAlarms(this, "alarms", {
       namePrefix: this.namePrefix,
-      failureQueues: [this.subscription.failureQueue],
+      failureQueues: [
+        { queue: this.subscription.failureQueue, expiryWarningSeconds: FAILURE_QUEUE_EXPIRY_WARNING_SECONDS },
+      ],
+      api: this.api,
       summaryTable: this.tables.summary,
       functions: [this.projector.function],
       streamConsumer: this.projector.function,

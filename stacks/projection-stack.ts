@@ -3,6 +3,7 @@ import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { ProjectionGuardrails } from "./aspects/projection-guardrails";
 import type { ProjectConfig, ProjectionSettings } from "./config";
+import { keyUseStatements } from "./constructs/key-use";
 import { OrderTables } from "./constructs/order-tables";
 import { OrdersApi } from "./constructs/orders-api";
 import { currentPartition } from "./constructs/partition";
@@ -50,6 +51,8 @@ export abstract class ProjectionStack extends TerraformStack {
       namePrefix: this.namePrefix,
       summaryReadCapacity: projection.summaryReadCapacity,
       summaryWriteCapacity: projection.summaryWriteCapacity,
+      kmsKeyArn: config.encryption.kmsKeyArn,
+      detailsDeletionProtection: config.detailsDeletionProtection,
     });
 
     this.api = new OrdersApi(this, "orders-api", {
@@ -60,6 +63,7 @@ export abstract class ProjectionStack extends TerraformStack {
       settings: config.api,
       logRetentionDays: config.logRetentionDays,
       partition: this.partition,
+      kmsKeyArn: config.encryption.kmsKeyArn,
     });
 
     this.output("api_url", this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
@@ -107,6 +111,7 @@ export abstract class ProjectionStack extends TerraformStack {
     return [
       { actions: ["dynamodb:UpdateItem"], resources: [this.tables.summary.arn] },
       { actions: ["dynamodb:PutItem"], resources: [this.tables.ledger.arn] },
+      ...keyUseStatements(this.config.encryption.kmsKeyArn, ["dynamodb-write"]),
     ];
   }
 }

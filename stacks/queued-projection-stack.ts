@@ -3,7 +3,8 @@ import type { Construct } from "constructs";
 import type { ProjectConfig } from "./config";
 import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
-import { QueueWithDeadLetter } from "./constructs/queue";
+import { keyUseStatements } from "./constructs/key-use";
+import { FAILURE_QUEUE_EXPIRY_WARNING_SECONDS, QueueWithDeadLetter } from "./constructs/queue";
 import { StreamSubscription } from "./constructs/stream-subscription";
 import { ProjectionStack } from "./projection-stack";
 
@@ -35,6 +36,7 @@ export class QueuedProjectionStack extends ProjectionStack {
         config.queue.maximumBatchingWindowInSeconds,
       ),
       maxReceiveCount: config.queue.maxReceiveCount,
+      encryption: config.encryption,
     });
 
     this.forwarder = new BundledFunction(this, "forward-to-queue", {
@@ -47,14 +49,19 @@ export class QueuedProjectionStack extends ProjectionStack {
       },
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
-      permissions: [{ actions: ["sqs:SendMessage"], resources: [this.updates.queue.arn] }],
+      permissions: [
+        { actions: ["sqs:SendMessage"], resources: [this.updates.queue.arn] },
+        ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-send"]),
+      ],
     });
+    this.updates.sendOnlyFrom([this.forwarder.role.arn, ...config.queue.redriveRoleArns]);
 
     this.subscription = new StreamSubscription(this, "details-stream", {
       table: this.tables.details,
       consumer: this.forwarder,
       settings: config.stream,
       failureQueueName: `${this.namePrefix}-forwarding-failures`,
+      kmsKeyArn: config.encryption.kmsKeyArn,
     });
 
     this.applier = new BundledFunction(this, "apply-summary", {
@@ -70,6 +77,7 @@ export class QueuedProjectionStack extends ProjectionStack {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
         resources: [this.updates.queue.arn],
       },
+      ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-receive"]),
     ]);
 
     this.queueMapping = new LambdaEventSourceMapping(this, "summary-updates-mapping", {
@@ -84,7 +92,15 @@ export class QueuedProjectionStack extends ProjectionStack {
 
     new ProjectionAlarms(this, "alarms", {
       namePrefix: this.namePrefix,
-      failureQueues: [this.updates.deadLetterQueue, this.subscription.failureQueue],
+      failureQueues: [
+        {
+          queue: this.updates.deadLetterQueue,
+          expiryWarningSeconds: this.updates.deadLetterExpiryWarningSeconds,
+        },
+        { queue: this.subscription.failureQueue, expiryWarningSeconds: FAILURE_QUEUE_EXPIRY_WARNING_SECONDS },
+      ],
+      workQueue: this.updates.queue,
+      api: this.api,
       summaryTable: this.tables.summary,
       functions: [this.forwarder.function, this.applier.function],
       streamConsumer: this.forwarder.function,

@@ -13,8 +13,11 @@ describe("loadConfig", () => {
       maximumRetryAttempts: 5,
       maximumRecordAgeInSeconds: 3600,
     });
+    expect(config.encryption).toEqual({ kmsKeyArn: undefined });
+    expect(config.detailsDeletionProtection).toBe(false);
     expect(config.queue).toEqual({
       maxReceiveCount: 5,
+      redriveRoleArns: [],
       batchSize: 10,
       maximumBatchingWindowInSeconds: 1,
       maximumConcurrency: 2,
@@ -47,6 +50,80 @@ describe("loadConfig", () => {
   ])("%s=%s is refused with a message naming it", (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(message);
+  });
+
+  test.each([
+    [
+      "CQRS_KMS_KEY_ARN",
+      "alias/cqrs",
+      /CQRS_KMS_KEY_ARN must be a KMS key ARN .*not an alias.*got "alias\/cqrs"/,
+    ],
+    [
+      "CQRS_KMS_KEY_ARN",
+      "arn:aws:kms:us-east-1:111122223333:alias/cqrs",
+      /CQRS_KMS_KEY_ARN must be a KMS key ARN/,
+    ],
+    [
+      "CQRS_KMS_KEY_ARN",
+      "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      /CQRS_KMS_KEY_ARN must be a key in AWS_REGION \(us-east-1\)/,
+    ],
+    [
+      "CQRS_DETAILS_DELETION_PROTECTION",
+      "yes",
+      /CQRS_DETAILS_DELETION_PROTECTION must be one of auto, on, off/,
+    ],
+    [
+      "CQRS_QUEUE_REDRIVE_ROLE_ARNS",
+      "arn:aws:iam::111122223333:user/alice",
+      /CQRS_QUEUE_REDRIVE_ROLE_ARNS must be comma-separated IAM role ARNs.*got "arn:aws:iam::111122223333:user\/alice"/,
+    ],
+  ])("security setting %s=%s is refused with a precise message", (variable, value, message) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(message);
+  });
+
+  test("a customer managed key is accepted as a key ARN, UUID or multi-Region id, in the region", () => {
+    for (const arn of [
+      "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+    ]) {
+      expect(loadConfig({ CQRS_KMS_KEY_ARN: arn }).encryption.kmsKeyArn).toBe(arn);
+    }
+    const govArn = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(loadConfig({ AWS_REGION: "us-gov-west-1", CQRS_KMS_KEY_ARN: govArn }).encryption.kmsKeyArn).toBe(
+      govArn,
+    );
+  });
+
+  test.each([
+    ["prod", true],
+    ["production", true],
+    ["prd", true],
+    ["prod-eu", true],
+    ["dev", false],
+    ["staging", false],
+    ["product", false],
+    ["preprod", false],
+  ])("deletion protection auto: environment %s -> %s", (environment, expected) => {
+    expect(loadConfig({ CQRS_ENVIRONMENT: environment }).detailsDeletionProtection).toBe(expected);
+  });
+
+  test("deletion protection on/off override the environment name", () => {
+    expect(loadConfig({ CQRS_DETAILS_DELETION_PROTECTION: "on" }).detailsDeletionProtection).toBe(true);
+    expect(
+      loadConfig({ CQRS_ENVIRONMENT: "prod", CQRS_DETAILS_DELETION_PROTECTION: "off" })
+        .detailsDeletionProtection,
+    ).toBe(false);
+  });
+
+  test("redrive roles are a trimmed comma-separated list", () => {
+    const roles =
+      " arn:aws:iam::111122223333:role/ops , arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*";
+    expect(loadConfig({ CQRS_QUEUE_REDRIVE_ROLE_ARNS: roles }).queue.redriveRoleArns).toEqual([
+      "arn:aws:iam::111122223333:role/ops",
+      "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*",
+    ]);
   });
 
   test("an SQS batch above 10 needs a batching window", () => {

@@ -6,6 +6,7 @@ import {
   statementsOfRole,
   synthDirect,
   type TerraformJson,
+  XRAY_STATEMENT,
 } from "./synth-helpers";
 
 describe("direct-projection", () => {
@@ -62,6 +63,7 @@ describe("direct-projection", () => {
     const logGroupArn = ref(json, "aws_cloudwatch_log_group", "project-summary_logs", "arn");
     expect(statementsOfRole(json, "project-summary_role")).toEqual(
       sortedStatements([
+        XRAY_STATEMENT,
         {
           Effect: "Allow",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -6,6 +6,7 @@ import {
   statementsOfRole,
   synthQueued,
   type TerraformJson,
+  XRAY_STATEMENT,
 } from "./synth-helpers";
 
 describe("queued-projection", () => {
@@ -89,6 +90,7 @@ describe("queued-projection", () => {
     });
     expect(statementsOfRole(json, "forward-to-queue_role")).toEqual(
       sortedStatements([
+        XRAY_STATEMENT,
         {
           Effect: "Allow",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -122,6 +124,7 @@ describe("queued-projection", () => {
     const logGroupArn = ref(json, "aws_cloudwatch_log_group", "apply-summary_logs", "arn");
     expect(statementsOfRole(json, "apply-summary_role")).toEqual(
       sortedStatements([
+        XRAY_STATEMENT,
         {
           Effect: "Allow",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -166,7 +166,14 @@ describe.each([
       rest_api_id: ref(json, "aws_api_gateway_rest_api", "orders-api", "id"),
       stage_name: ref(json, "aws_api_gateway_stage", "orders-api", "stage_name"),
       method_path: "~1{accountid}/GET",
-      settings: { throttling_rate_limit: capacity.read * 2, throttling_burst_limit: capacity.read * 2 },
+      // The stage-wide entry does not reach a method with an entry of its own: metrics and logging repeat.
+      settings: {
+        throttling_rate_limit: capacity.read * 2,
+        throttling_burst_limit: capacity.read * 2,
+        metrics_enabled: true,
+        logging_level: "ERROR",
+        data_trace_enabled: false,
+      },
     });
   });
 
@@ -339,15 +346,34 @@ describe("configuration reaches the synthesized stacks", () => {
 });
 
 describe("alarms", () => {
-  test("direct: failure queue, summary throttling, function errors and iterator age", () => {
+  test("direct: failure queue (content and expiry), summary throttling, errors, iterator age, API 5xx", () => {
     const { json } = synthDirect();
     const alarms = Object.values(resources(json, "aws_cloudwatch_metric_alarm"));
     expect(alarms.map((a) => a.metric_name).sort()).toEqual([
+      "5XXError",
+      "ApproximateAgeOfOldestMessage",
       "ApproximateNumberOfMessagesVisible",
       "Errors",
       "IteratorAge",
+      "ReadThrottleEvents",
       "WriteThrottleEvents",
     ]);
+    expect(alarms.find((a) => a.metric_name === "ReadThrottleEvents")?.dimensions).toEqual({
+      TableName: ref(json, "aws_dynamodb_table", "summary", "name"),
+    });
+    expect(alarms.find((a) => a.metric_name === "5XXError")).toMatchObject({
+      namespace: "AWS/ApiGateway",
+      statistic: "Average",
+      threshold: 0.05,
+      dimensions: {
+        ApiName: ref(json, "aws_api_gateway_rest_api", "api", "name"),
+        Stage: ref(json, "aws_api_gateway_stage", "stage", "stage_name"),
+      },
+    });
+    expect(alarms.find((a) => a.metric_name === "ApproximateAgeOfOldestMessage")).toMatchObject({
+      dimensions: { QueueName: ref(json, "aws_sqs_queue", "on-failure", "name") },
+      threshold: 13 * 24 * 3600,
+    });
     expect(alarms.find((a) => a.metric_name === "WriteThrottleEvents")?.dimensions).toEqual({
       TableName: ref(json, "aws_dynamodb_table", "summary", "name"),
     });
@@ -366,6 +392,16 @@ describe("alarms", () => {
       ].sort(),
     );
     expect(alarms.filter((a) => a.metric_name === "Errors")).toHaveLength(2);
+    const ageThresholds = Object.fromEntries(
+      alarms
+        .filter((a) => a.metric_name === "ApproximateAgeOfOldestMessage")
+        .map((a) => [(a.dimensions as { QueueName: string }).QueueName, a.threshold]),
+    );
+    expect(ageThresholds).toEqual({
+      [ref(json, "aws_sqs_queue", "summary-updates_queue", "name")]: 3600,
+      [ref(json, "aws_sqs_queue", "dead-letter", "name")]: 3 * 24 * 3600,
+      [ref(json, "aws_sqs_queue", "on-failure", "name")]: 13 * 24 * 3600,
+    });
     expect(alarms.every((a) => JSON.stringify(a.alarm_actions) === JSON.stringify([topic]))).toBe(true);
   });
 
@@ -427,6 +463,9 @@ describe("summary read throttle", () => {
     expect(resourceNamed(json, "aws_api_gateway_method_settings", "summary-read-throttle").settings).toEqual({
       throttling_rate_limit: 14,
       throttling_burst_limit: 14,
+      metrics_enabled: true,
+      logging_level: "ERROR",
+      data_trace_enabled: false,
     });
   });
 

@@ -65,6 +65,13 @@ export interface Statement {
   Resource: string[];
 }
 
+/** What active X-Ray tracing adds to every function's role. */
+export const XRAY_STATEMENT: Statement = {
+  Effect: "Allow",
+  Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+  Resource: ["*"],
+};
+
 /** Statements in a stable order, so that policies can be compared whatever resource they came from. */
 export function sortedStatements(statements: Statement[]): Statement[] {
   return [...statements].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

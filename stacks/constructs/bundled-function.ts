@@ -15,6 +15,16 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const LAMBDA_RUNTIME = "nodejs24.x";
 export const BUNDLE_TARGET = "node20";
 
+/**
+ * What active tracing needs: the two actions of AWSXRayDaemonWriteAccess that Lambda uses
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html). They support no resource-level
+ * permissions, hence `*` (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).
+ */
+export const XRAY_TRACING: PolicyStatement = {
+  actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+  resources: ["*"],
+};
+
 export interface BundledFunctionProps {
   /** Folder under `functions/` holding `index.ts` that exports `handler`. */
   readonly entry: string;
@@ -25,7 +35,7 @@ export interface BundledFunctionProps {
   /** @default 256 */
   readonly memorySizeMb?: number;
   readonly logRetentionDays: number;
-  /** Exactly what the function's own code calls; logging permissions are added here. */
+  /** Exactly what the function's own code calls; logging and tracing permissions are added here. */
   readonly permissions: readonly PolicyStatement[];
 }
 
@@ -79,6 +89,7 @@ export class BundledFunction extends Construct {
     this.role = serviceRole(this, "role", props.functionName, "lambda.amazonaws.com");
     this.permissions = grant(this, "permissions", this.role, [
       { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
+      XRAY_TRACING,
       ...props.permissions,
     ]);
 
@@ -94,6 +105,7 @@ export class BundledFunction extends Construct {
       memorySize: props.memorySizeMb ?? 256,
       environment: { variables: { ...props.environment } },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      tracingConfig: { mode: "Active" },
       dependsOn: [this.logGroup],
     });
   }

@@ -9,6 +9,10 @@ export interface OrderTablesProps {
   readonly summaryReadCapacity: number;
   /** Provisioned write capacity of the summary table. */
   readonly summaryWriteCapacity: number;
+  /** Customer managed key of all three tables; the AWS-managed key (`aws/dynamodb`) when unset. */
+  readonly kmsKeyArn?: string;
+  /** DynamoDB refuses to delete the details table (and Terraform with it) while this is on. */
+  readonly detailsDeletionProtection: boolean;
 }
 
 /**
@@ -22,6 +26,9 @@ export class OrderTables extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderTablesProps) {
     super(scope, id);
+    // enabled = true without a key ARN is the AWS-managed key; false would be the AWS-owned key
+    // (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#server_side_encryption).
+    const serverSideEncryption = { enabled: true, kmsKeyArn: props.kmsKeyArn };
 
     this.details = new DynamodbTable(this, "details", {
       name: `${props.namePrefix}-details`,
@@ -35,6 +42,8 @@ export class OrderTables extends Construct {
       streamEnabled: true,
       streamViewType: "NEW_AND_OLD_IMAGES",
       pointInTimeRecovery: { enabled: true },
+      serverSideEncryption,
+      deletionProtectionEnabled: props.detailsDeletionProtection,
     });
 
     this.summary = new DynamodbTable(this, "summary", {
@@ -45,6 +54,7 @@ export class OrderTables extends Construct {
       hashKey: "accountid",
       attribute: [{ name: "accountid", type: "S" }],
       pointInTimeRecovery: { enabled: true },
+      serverSideEncryption,
     });
 
     this.ledger = new DynamodbTable(this, "ledger", {
@@ -54,6 +64,7 @@ export class OrderTables extends Construct {
       attribute: [{ name: "id", type: "S" }],
       ttl: { enabled: true, attributeName: LEDGER_TTL_ATTRIBUTE },
       pointInTimeRecovery: { enabled: true },
+      serverSideEncryption,
     });
   }
 }

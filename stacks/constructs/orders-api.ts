@@ -20,6 +20,7 @@ import { Aspects, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import type { ApiAuth, ApiSettings } from "../config";
 import { grant, serviceRole } from "./iam";
+import { keyUseStatements } from "./key-use";
 import { redeployOnChange } from "./redeploy-on-change";
 import { terraformTemplate } from "./templates";
 import { WebAcl } from "./web-acl";
@@ -37,6 +38,8 @@ export interface OrdersApiProps {
   readonly logRetentionDays: number;
   /** Partition of the region (`aws`, `aws-cn`, ...), for the integration ARNs. */
   readonly partition: string;
+  /** Customer managed key of the tables, when configured: the integration role then uses it too. */
+  readonly kmsKeyArn?: string;
 }
 
 const JSON_TYPE = "application/json";
@@ -134,6 +137,7 @@ export class OrdersApi extends Construct {
     const permissions = grant(this, "dynamodb-access", this.role, [
       { actions: ["dynamodb:PutItem"], resources: [props.detailsTable.arn] },
       { actions: ["dynamodb:GetItem"], resources: [props.summaryTable.arn] },
+      ...keyUseStatements(props.kmsKeyArn, ["dynamodb-read", "dynamodb-write"]),
     ]);
 
     const orderSchema = terraformTemplate("order-request.schema.json");
@@ -242,9 +246,7 @@ export class OrdersApi extends Construct {
       settings: {
         throttlingRateLimit: props.settings.throttlingRateLimit,
         throttlingBurstLimit: props.settings.throttlingBurstLimit,
-        metricsEnabled: true,
-        loggingLevel: props.settings.accessLogs ? "ERROR" : "OFF",
-        dataTraceEnabled: false,
+        ...this.observability,
       },
     });
 
@@ -299,11 +301,22 @@ export class OrdersApi extends Construct {
       restApiId: this.restApi.id,
       stageName: this.stage.stageName,
       methodPath: methodSettingsPath(`/${ACCOUNT_PATH_PART}`, "GET"),
+      // A method's own settings entry does not inherit the stage-wide one: it repeats metrics and logging.
       settings: {
         throttlingRateLimit: readsPerSecond,
         throttlingBurstLimit: Math.max(1, Math.floor(readsPerSecond)),
+        ...this.observability,
       },
     });
+  }
+
+  /** Metrics, ERROR execution logs (with access logs on) and no data trace: every method settings entry. */
+  private get observability() {
+    return {
+      metricsEnabled: true,
+      loggingLevel: this.props.settings.accessLogs ? "ERROR" : "OFF",
+      dataTraceEnabled: false,
+    };
   }
 
   /** The methods' `authorization`: SigV4 in `iam` mode; `api_key` and `none` authorize nobody in particular. */

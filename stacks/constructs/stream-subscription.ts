@@ -4,6 +4,7 @@ import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
 import type { StreamMappingSettings } from "../config";
 import type { BundledFunction } from "./bundled-function";
+import { keyUseStatements } from "./key-use";
 import { failureDestinationQueue } from "./queue";
 
 export interface StreamSubscriptionProps {
@@ -13,6 +14,8 @@ export interface StreamSubscriptionProps {
   readonly settings: StreamMappingSettings;
   /** Name of the queue receiving batches the mapping gave up on. */
   readonly failureQueueName: string;
+  /** Customer managed key of the table (its stream) and the failure queue, when configured. */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -26,8 +29,16 @@ export class StreamSubscription extends Construct {
   constructor(scope: Construct, id: string, props: StreamSubscriptionProps) {
     super(scope, id);
 
-    this.failureQueue = failureDestinationQueue(this, "on-failure", props.failureQueueName);
+    // The mapping sends failed-batch records with the function's execution role.
+    this.failureQueue = failureDestinationQueue(this, "on-failure", {
+      name: props.failureQueueName,
+      producerRoleArn: props.consumer.role.arn,
+      encryption: { kmsKeyArn: props.kmsKeyArn },
+    });
 
+    // The four stream actions AWS documents for a stream-reading function, ListStreams included: AWS's
+    // example policy (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-example-lamda-process-dynamodb-streams.html)
+    // and AWSLambdaDynamoDBExecutionRole both list it, so it stays, scoped to this stream.
     const permissions = props.consumer.grant("read-stream-and-report-failures", [
       {
         actions: [
@@ -39,6 +50,7 @@ export class StreamSubscription extends Construct {
         resources: [props.table.streamArn],
       },
       { actions: ["sqs:SendMessage"], resources: [this.failureQueue.arn] },
+      ...keyUseStatements(props.kmsKeyArn, ["dynamodb-read", "sqs-send"]),
     ]);
 
     this.mapping = new LambdaEventSourceMapping(this, "mapping", {
