@@ -1,0 +1,124 @@
+"""Small boto3 commands against the AWS emulator, for scripts/terraform/rehearse (prints JSON on stdout).
+
+  aws_emulator.py ENDPOINT inventory                 every resource of the kinds the stacks create
+  aws_emulator.py ENDPOINT create-bucket NAME        a bucket (when no account-setup stack makes it)
+  aws_emulator.py ENDPOINT delete-bucket NAME        an empty bucket
+  aws_emulator.py ENDPOINT get-object BUCKET KEY     {"exists": bool, "body": str | null}
+  aws_emulator.py ENDPOINT delete-objects BUCKET PREFIX   every version and delete marker under PREFIX
+  aws_emulator.py ENDPOINT conditional-write BUCKET  does a second PutObject with If-None-Match: * fail?
+"""
+
+import json
+import sys
+
+import boto3
+from botocore.exceptions import ClientError
+
+REGION = "us-east-1"
+
+
+def client(endpoint, service):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="rehearsal",
+        aws_secret_access_key="rehearsal",
+    )
+
+
+def pages(endpoint, service, operation, key, **kwargs):
+    paginator = client(endpoint, service).get_paginator(operation)
+    return [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
+
+
+def inventory(endpoint):
+    s3 = client(endpoint, "s3")
+    buckets = {}
+    for bucket in s3.list_buckets().get("Buckets", []):
+        name = bucket["Name"]
+        versions = pages(endpoint, "s3", "list_object_versions", "Versions", Bucket=name)
+        buckets[name] = sorted({v["Key"] for v in versions})
+    apigateway = client(endpoint, "apigateway")
+    return {
+        "s3_buckets": buckets,
+        "dynamodb_tables": pages(endpoint, "dynamodb", "list_tables", "TableNames"),
+        "lambda_functions": [f["FunctionName"] for f in pages(endpoint, "lambda", "list_functions", "Functions")],
+        "lambda_event_source_mappings": [
+            m["UUID"] for m in pages(endpoint, "lambda", "list_event_source_mappings", "EventSourceMappings")
+        ],
+        "sqs_queues": client(endpoint, "sqs").list_queues().get("QueueUrls", []),
+        "sns_topics": [t["TopicArn"] for t in pages(endpoint, "sns", "list_topics", "Topics")],
+        "apigateway_rest_apis": [a["name"] for a in pages(endpoint, "apigateway", "get_rest_apis", "items")],
+        "apigateway_api_keys": [k["id"] for k in pages(endpoint, "apigateway", "get_api_keys", "items")],
+        "apigateway_usage_plans": [p["id"] for p in pages(endpoint, "apigateway", "get_usage_plans", "items")],
+        "apigateway_account_cloudwatch_role": apigateway.get_account().get("cloudwatchRoleArn"),
+        "iam_roles": [r["RoleName"] for r in pages(endpoint, "iam", "list_roles", "Roles")],
+        "log_groups": [g["logGroupName"] for g in pages(endpoint, "logs", "describe_log_groups", "logGroups")],
+        "cloudwatch_alarms": [
+            a["AlarmName"] for a in pages(endpoint, "cloudwatch", "describe_alarms", "MetricAlarms")
+        ],
+    }
+
+
+def get_object(endpoint, bucket, key):
+    try:
+        body = client(endpoint, "s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+        return {"exists": True, "body": body}
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            return {"exists": False, "body": None}
+        raise
+
+
+def delete_objects(endpoint, bucket, prefix):
+    s3 = client(endpoint, "s3")
+    kwargs = {"Bucket": bucket, "Prefix": prefix}
+    entries = pages(endpoint, "s3", "list_object_versions", "Versions", **kwargs) + pages(
+        endpoint, "s3", "list_object_versions", "DeleteMarkers", **kwargs
+    )
+    for entry in entries:
+        s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
+    return {"deleted": sorted({e["Key"] for e in entries}), "versions": len(entries)}
+
+
+def conditional_write(endpoint, bucket):
+    """The S3 feature Terraform's use_lockfile relies on: create an object only if it does not exist."""
+    s3 = client(endpoint, "s3")
+    s3.create_bucket(Bucket=bucket)
+    key = "probe.tflock"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"first", IfNoneMatch="*")
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"second", IfNoneMatch="*")
+        second = "accepted"
+    except ClientError as error:
+        second = error.response["Error"]["Code"]
+    kept = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+    s3.delete_object(Bucket=bucket, Key=key)
+    s3.delete_bucket(Bucket=bucket)
+    return {"second_put": second, "kept": kept, "supported": second == "PreconditionFailed" and kept == "first"}
+
+
+def main(argv):
+    endpoint, command, *args = argv
+    if command == "inventory":
+        result = inventory(endpoint)
+    elif command == "create-bucket":
+        client(endpoint, "s3").create_bucket(Bucket=args[0])
+        result = {"created": args[0]}
+    elif command == "delete-bucket":
+        client(endpoint, "s3").delete_bucket(Bucket=args[0])
+        result = {"deleted": args[0]}
+    elif command == "get-object":
+        result = get_object(endpoint, *args)
+    elif command == "conditional-write":
+        result = conditional_write(endpoint, *args)
+    elif command == "delete-objects":
+        result = delete_objects(endpoint, *args)
+    else:
+        raise SystemExit(f"unknown command {command}")
+    json.dump(result, sys.stdout, indent=2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

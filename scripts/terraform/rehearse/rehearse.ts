@@ -1,0 +1,636 @@
+/**
+ * npm run rehearse: the whole Terraform lifecycle of every stack, with the real Terraform and AWS
+ * provider, against moto (a local AWS API emulator) on a free loopback port. See README, "Prove it
+ * with Terraform". Writes rehearsal/report.json and rehearsal/report.md; exits 1 when a check fails.
+ */
+import { type ChildProcess, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { PROJECT_ROOT, synthesize } from "../../../local/synthesize";
+import {
+  BACKEND_CONFIG_FILE,
+  EMULATOR_CREDENTIALS,
+  PROVIDER_OVERRIDE_FILE,
+  providerOverride,
+  s3BackendConfig,
+} from "./emulator-config";
+import { type MotoServer, startMotoServer } from "./moto-server";
+import type { EmulatorGap, LockTest, RehearsalReport, StackResult, TableReplacement } from "./report";
+import { writeReport } from "./report";
+import { changeSummary, errorDiagnostics, type PlanJson, pendingChanges, Terraform } from "./terraform";
+
+const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || join(homedir(), ".cache", "cqrs-projections");
+const OUT = join(PROJECT_ROOT, "rehearsal");
+const WORK = join(OUT, "work");
+const LOGS = join(OUT, "logs");
+const REGION = "us-east-1";
+/** The bucket the stacks' S3 backend is synthesized with, and that account-setup creates. */
+const STATE_BUCKET = "cqrs-projections-rehearsal-tfstate";
+const SETUP_STACK = "account-setup";
+const CONDITIONAL_WRITE_PROBE_BUCKET = "cqrs-rehearsal-conditional-write-probe";
+
+interface Toolchain {
+  terraformBinary: string;
+  cliConfigFile?: string;
+  env: Record<string, string>;
+}
+
+/** scripts/terraform/toolchain.sh's toolchain.env (KEY=value, quoted values in '') when present, else `terraform` on PATH. */
+function loadToolchain(): Toolchain {
+  const file = join(CACHE, "toolchain.env");
+  if (!existsSync(file)) return { terraformBinary: "terraform", env: {} };
+  const env = Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line.trim()))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => [match[1], match[2].replace(/^'(.*)'$/, "$1")]),
+  );
+  return { terraformBinary: env.TERRAFORM_BIN ?? "terraform", cliConfigFile: env.TF_CLI_CONFIG_FILE, env };
+}
+
+function seconds(since: number): number {
+  return Math.round((performance.now() - since) / 100) / 10;
+}
+
+function log(message: string): void {
+  process.stdout.write(`[rehearse] ${message}\n`);
+}
+
+/** Runs a command to completion (venv.sh, the emulator helper), failing loudly. */
+function runTool(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(" ")} failed (${result.status}):\n${result.stderr}${result.stdout}`,
+    );
+  }
+  return result.stdout;
+}
+
+interface SynthesizedStack {
+  name: string;
+  dir: string;
+  s3Backend?: { bucket: string; key: string; use_lockfile?: boolean };
+}
+
+function synthesizedStacks(outdir: string): SynthesizedStack[] {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string; workingDirectory: string }>;
+  };
+  const stacks = Object.keys(manifest.stacks).map((name) => {
+    const dir = join(outdir, manifest.stacks[name].workingDirectory);
+    const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
+      terraform?: { backend?: { s3?: SynthesizedStack["s3Backend"] } };
+    };
+    return { name, dir, s3Backend: config.terraform?.backend?.s3 };
+  });
+  // The account-setup stack makes what the others need (the state bucket, the API Gateway role): first.
+  return [...stacks.filter((s) => s.name === SETUP_STACK), ...stacks.filter((s) => s.name !== SETUP_STACK)];
+}
+
+class Rehearsal {
+  private readonly started = performance.now();
+  private readonly liveChildren = new Set<ChildProcess>();
+  private moto?: MotoServer;
+  private emulatorHelper = "";
+  private readonly toolchain = loadToolchain();
+  readonly report: RehearsalReport = {
+    startedAt: new Date().toISOString(),
+    seconds: 0,
+    ok: false,
+    failures: [],
+    toolchain: { terraformBinary: "", terraformVersion: "", providers: {}, toolchainEnv: {} },
+    emulator: { name: "moto", version: "", endpoint: "", conditionalWrites: false },
+    stateBucket: { name: STATE_BUCKET, createdBy: "" },
+    stacks: [],
+    lockTests: [],
+    tableReplacements: [],
+    gaps: [],
+    inventoryAfterDestroy: null,
+    setupSteps: [],
+  };
+
+  private setupStep<T>(name: string, action: () => T, summary: (result: T) => string): T {
+    const since = performance.now();
+    log(`${name}...`);
+    try {
+      const result = action();
+      this.report.setupSteps.push({ name, ok: true, seconds: seconds(since), summary: summary(result) });
+      return result;
+    } catch (error) {
+      this.report.setupSteps.push({ name, ok: false, seconds: seconds(since), summary: String(error) });
+      throw error;
+    }
+  }
+
+  private emulator(args: string[]): unknown {
+    if (!this.moto) throw new Error("the emulator is not running");
+    return JSON.parse(
+      runTool(join(this.emulatorHelper, "bin", "python"), [
+        join(__dirname, "aws_emulator.py"),
+        this.moto.endpoint,
+        ...args,
+      ]),
+    );
+  }
+
+  private terraformEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKey,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretKey,
+      AWS_REGION: REGION,
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "TF_WORKSPACE"])
+      delete env[name];
+    if (this.toolchain.cliConfigFile) env.TF_CLI_CONFIG_FILE = this.toolchain.cliConfigFile;
+    return env;
+  }
+
+  async run(): Promise<void> {
+    rmSync(WORK, { recursive: true, force: true });
+    rmSync(LOGS, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    mkdirSync(LOGS, { recursive: true });
+    this.report.toolchain.terraformBinary = this.toolchain.terraformBinary;
+    this.report.toolchain.toolchainEnv = this.toolchain.env;
+
+    this.emulatorHelper = this.setupStep(
+      "python venv",
+      () => runTool(join(PROJECT_ROOT, "scripts/python/venv.sh"), []).trim(),
+      (venv) => venv,
+    );
+    const outdir = join(OUT, "cdktf.out");
+    const stacks = this.setupStep(
+      "synthesize",
+      () => {
+        rmSync(outdir, { recursive: true, force: true });
+        synthesize(outdir, {
+          AWS_REGION: REGION,
+          CQRS_STATE_REGION: REGION,
+          CQRS_STATE_BUCKET: STATE_BUCKET,
+        });
+        return synthesizedStacks(outdir);
+      },
+      (found) => found.map((s) => s.name).join(", "),
+    );
+
+    const motoStarted = performance.now();
+    this.moto = await startMotoServer(this.emulatorHelper);
+    this.report.emulator.version = this.moto.version;
+    this.report.emulator.endpoint = this.moto.endpoint;
+    this.report.setupSteps.push({
+      name: "start moto",
+      ok: true,
+      seconds: seconds(motoStarted),
+      summary: `moto ${this.moto.version} on ${this.moto.endpoint}`,
+    });
+    log(`moto ${this.moto.version} on ${this.moto.endpoint}`);
+
+    const probe = this.setupStep(
+      "S3 conditional write probe",
+      () =>
+        this.emulator(["conditional-write", CONDITIONAL_WRITE_PROBE_BUCKET]) as {
+          supported: boolean;
+          second_put: string;
+        },
+      (result) => `second PutObject with If-None-Match: * -> ${result.second_put}`,
+    );
+    this.report.emulator.conditionalWrites = probe.supported;
+    if (!probe.supported)
+      this.fail("the emulator's S3 accepts a second If-None-Match: * write: use_lockfile cannot lock");
+
+    if (!stacks.some((s) => s.name === SETUP_STACK)) {
+      this.setupStep(
+        "create state bucket",
+        () => this.emulator(["create-bucket", STATE_BUCKET]),
+        () => `${STATE_BUCKET} created directly: no ${SETUP_STACK} stack on this branch`,
+      );
+      this.report.stateBucket.createdBy = `the rehearsal itself (no ${SETUP_STACK} stack)`;
+    } else {
+      this.report.stateBucket.createdBy = SETUP_STACK;
+    }
+
+    const applied: { stack: SynthesizedStack; result: StackResult; terraform: Terraform }[] = [];
+    for (const stack of stacks) {
+      const { result, terraform } = await this.deploy(stack);
+      applied.push({ stack, result, terraform });
+      if (!result.applied && stack.name === SETUP_STACK) {
+        this.fail(`${SETUP_STACK} did not apply: the application stacks have no state bucket`);
+        break;
+      }
+    }
+    for (const { result, terraform } of [...applied].reverse()) {
+      await this.destroy(result, terraform);
+    }
+    if (!stacks.some((s) => s.name === SETUP_STACK)) {
+      this.setupStep(
+        "delete state bucket",
+        () => {
+          const emptied = this.emulator(["delete-objects", STATE_BUCKET, ""]) as { versions: number };
+          this.emulator(["delete-bucket", STATE_BUCKET]);
+          return emptied;
+        },
+        (emptied) => `${STATE_BUCKET}: ${emptied.versions} object versions and the bucket deleted`,
+      );
+    }
+    const inventory = this.setupStep(
+      "inventory after destroy",
+      () => this.emulator(["inventory"]) as Record<string, unknown>,
+      (found) => `${leftovers(found).length} kinds of resource left`,
+    );
+    this.report.inventoryAfterDestroy = inventory;
+    for (const kind of leftovers(inventory)) this.fail(`left in the emulator after destroy: ${kind}`);
+  }
+
+  private fail(message: string): void {
+    log(`FAILED: ${message}`);
+    this.report.failures.push(message);
+  }
+
+  private async step(
+    result: StackResult,
+    terraform: Terraform,
+    name: string,
+    args: string[],
+    judge: (run: Awaited<ReturnType<Terraform["run"]>>) => { ok: boolean; summary: string },
+  ): Promise<Awaited<ReturnType<Terraform["run"]>>> {
+    log(`${result.name}: ${name} (terraform ${args.join(" ")})`);
+    const run = await this.track(terraform.start(args));
+    const { ok, summary } = judge(run);
+    result.steps.push({ name, ok, seconds: run.seconds, summary });
+    log(`${result.name}: ${name} ${ok ? "ok" : "FAILED"} in ${run.seconds} s: ${summary}`);
+    if (!ok) this.fail(`${result.name}: ${name}: ${summary}`);
+    return run;
+  }
+
+  private track({ child, done }: ReturnType<Terraform["start"]>): ReturnType<Terraform["run"]> {
+    this.liveChildren.add(child);
+    child.stdin?.end();
+    return done.finally(() => this.liveChildren.delete(child));
+  }
+
+  private async deploy(stack: SynthesizedStack): Promise<{ result: StackResult; terraform: Terraform }> {
+    const dir = join(WORK, stack.name);
+    cpSync(stack.dir, dir, { recursive: true });
+    if (!this.moto) throw new Error("the emulator is not running");
+    writeFileSync(
+      join(dir, PROVIDER_OVERRIDE_FILE),
+      `${JSON.stringify(providerOverride(this.moto.endpoint), null, 2)}\n`,
+    );
+    const terraform = new Terraform(
+      this.toolchain.terraformBinary,
+      dir,
+      this.terraformEnv(),
+      join(LOGS, `${stack.name}.log`),
+    );
+    const result: StackResult = {
+      name: stack.name,
+      state: stack.s3Backend ? "s3" : "local",
+      resourcesApplied: 0,
+      applied: false,
+      secondPlanClean: false,
+      secondPlanChanges: [],
+      destroyed: false,
+      resourcesAfterDestroy: null,
+      errors: [],
+      steps: [],
+    };
+    this.report.stacks.push(result);
+    const initArgs = ["init", "-input=false", "-no-color"];
+    if (stack.s3Backend) {
+      result.backend = {
+        bucket: STATE_BUCKET,
+        key: stack.s3Backend.key,
+        useLockfile: stack.s3Backend.use_lockfile === true,
+      };
+      writeFileSync(join(dir, BACKEND_CONFIG_FILE), s3BackendConfig(this.moto.endpoint, STATE_BUCKET));
+      initArgs.push(`-backend-config=${BACKEND_CONFIG_FILE}`);
+    }
+    const init = await this.step(result, terraform, "init", initArgs, (run) => ({
+      ok: run.exitCode === 0,
+      summary: run.exitCode === 0 ? "initialized" : lastLines(run.stderr || run.stdout),
+    }));
+    if (init.exitCode !== 0) return { result, terraform };
+    this.recordVersions(terraform);
+
+    const validate = await this.step(result, terraform, "validate", ["validate", "-no-color"], (run) => ({
+      ok: run.exitCode === 0,
+      summary: lastLines(run.stdout || run.stderr),
+    }));
+    if (validate.exitCode !== 0) return { result, terraform };
+
+    const apply = await this.step(
+      result,
+      terraform,
+      "apply",
+      ["apply", "-auto-approve", "-input=false", "-json"],
+      (run) => {
+        const counts = changeSummary(run.stdout);
+        result.errors = errorDiagnostics(run.stdout);
+        return {
+          ok: run.exitCode === 0,
+          summary: `${counts ? `${counts.add} added` : "no summary"}; ${result.errors.length} errors`,
+        };
+      },
+    );
+    result.resourcesApplied = await this.managedResources(terraform);
+    result.applied = apply.exitCode === 0;
+    this.recordGaps(stack.name, result);
+    if (!result.applied) return { result, terraform };
+
+    const plan = await this.step(
+      result,
+      terraform,
+      "second plan",
+      ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=second.tfplan"],
+      (run) => ({
+        ok: run.exitCode === 0,
+        summary:
+          run.exitCode === 0 ? "no changes" : run.exitCode === 2 ? "changes pending" : lastLines(run.stderr),
+      }),
+    );
+    result.secondPlanClean = plan.exitCode === 0;
+    if (plan.exitCode === 2) {
+      result.secondPlanChanges = pendingChanges(await this.showPlan(terraform, "second.tfplan"));
+      for (const change of result.secondPlanChanges)
+        log(`  second plan: ${change.actions} ${change.address}`);
+      process.stdout.write(plan.stdout);
+    }
+
+    for (const address of await this.tableAddresses(terraform)) {
+      await this.replacementCheck(result, terraform, address);
+    }
+    if (stack.s3Backend) await this.lockTest(result, terraform, stack.s3Backend.key);
+    return { result, terraform };
+  }
+
+  private recordVersions(terraform: Terraform): void {
+    if (this.report.toolchain.terraformVersion) return;
+    const run = spawnSync(this.toolchain.terraformBinary, ["version", "-json"], {
+      cwd: terraform.cwd,
+      env: this.terraformEnv(),
+      encoding: "utf8",
+    });
+    const version = JSON.parse(run.stdout) as {
+      terraform_version: string;
+      provider_selections: Record<string, string>;
+    };
+    this.report.toolchain.terraformVersion = version.terraform_version;
+    this.report.toolchain.providers = version.provider_selections;
+  }
+
+  private async managedResources(terraform: Terraform): Promise<number> {
+    const run = await this.track(terraform.start(["state", "list"]));
+    if (run.exitCode !== 0) return 0;
+    return run.stdout.split("\n").filter((line) => line && !line.startsWith("data.")).length;
+  }
+
+  private async tableAddresses(terraform: Terraform): Promise<string[]> {
+    const run = await this.track(terraform.start(["state", "list"]));
+    return run.stdout.split("\n").filter((line) => line.startsWith("aws_dynamodb_table."));
+  }
+
+  private async showPlan(terraform: Terraform, planFile: string): Promise<PlanJson> {
+    const run = await this.track(terraform.start(["show", "-json", planFile]));
+    if (run.exitCode !== 0) throw new Error(`terraform show -json ${planFile} failed: ${run.stderr}`);
+    return JSON.parse(run.stdout) as PlanJson;
+  }
+
+  /** Finding 3 of issue 8: a forced table replacement must delete the old table before creating the new one. */
+  private async replacementCheck(result: StackResult, terraform: Terraform, address: string): Promise<void> {
+    const planFile = `replace-${address.replace(/[^A-Za-z0-9_-]/g, "_")}.tfplan`;
+    const replacement: TableReplacement = { stack: result.name, address, actions: [] };
+    this.report.tableReplacements.push(replacement);
+    const plan = await this.step(
+      result,
+      terraform,
+      `replace ${address}`,
+      ["plan", `-replace=${address}`, "-input=false", "-no-color", `-out=${planFile}`],
+      (run) => ({ ok: run.exitCode === 0, summary: run.exitCode === 0 ? "planned" : lastLines(run.stderr) }),
+    );
+    if (plan.exitCode !== 0) return;
+    const change = (await this.showPlan(terraform, planFile)).resource_changes?.find(
+      (rc) => rc.address === address,
+    );
+    replacement.actions = change?.change.actions ?? [];
+    const ordered = JSON.stringify(replacement.actions) === JSON.stringify(["delete", "create"]);
+    result.steps.push({
+      name: `replace order ${address}`,
+      ok: ordered,
+      seconds: 0,
+      summary: JSON.stringify(replacement.actions),
+    });
+    if (!ordered) {
+      this.fail(
+        `${result.name}: ${address} would be replaced ${JSON.stringify(replacement.actions)}, not delete-before-create`,
+      );
+    }
+  }
+
+  /**
+   * One process holds the state lock (`terraform destroy` waiting at its confirmation prompt); a second
+   * `plan -lock-timeout=0s` must be refused and print who holds it; answering "no" releases it.
+   */
+  private async lockTest(result: StackResult, terraform: Terraform, stateKey: string): Promise<void> {
+    const lockObjectKey = `${stateKey}.tflock`;
+    const test: LockTest = {
+      stack: result.name,
+      refused: false,
+      printedLockInfo: {},
+      lockObject: null,
+      lockObjectKey,
+      released: false,
+      planAfterRelease: false,
+    };
+    this.report.lockTests.push(test);
+    const since = performance.now();
+    log(`${result.name}: lock test: terraform destroy waits at its prompt holding the lock`);
+    const holder = terraform.start(["destroy", "-no-color"]);
+    this.liveChildren.add(holder.child);
+    let holderOutput = "";
+    const prompted = new Promise<boolean>((resolve) => {
+      holder.child.stdout?.on("data", (chunk: Buffer) => {
+        holderOutput += chunk.toString();
+        if (holderOutput.includes("Enter a value:")) resolve(true);
+      });
+      void holder.done.then(() => resolve(false));
+    });
+    try {
+      if (!(await prompted)) {
+        this.fail(
+          `${result.name}: lock test: the lock holder ended before its prompt: ${lastLines(holderOutput)}`,
+        );
+        return;
+      }
+      const lockObject = this.emulator(["get-object", STATE_BUCKET, lockObjectKey]) as {
+        exists: boolean;
+        body: string | null;
+      };
+      test.lockObject =
+        lockObject.exists && lockObject.body ? (JSON.parse(lockObject.body) as Record<string, string>) : null;
+      const contender = await this.track(
+        terraform.start(["plan", "-lock-timeout=0s", "-input=false", "-no-color"]),
+      );
+      const output = `${contender.stderr}${contender.stdout}`;
+      test.refused = contender.exitCode === 1 && output.includes("Error acquiring the state lock");
+      test.printedLockInfo = lockInfo(output);
+    } finally {
+      holder.child.stdin?.end("no\n");
+      await holder.done;
+      this.liveChildren.delete(holder.child);
+    }
+    const after = this.emulator(["get-object", STATE_BUCKET, lockObjectKey]) as { exists: boolean };
+    test.released = !after.exists;
+    const planAfter = await this.track(
+      terraform.start(["plan", "-lock-timeout=0s", "-detailed-exitcode", "-input=false", "-no-color"]),
+    );
+    test.planAfterRelease = planAfter.exitCode === 0;
+
+    const heldBy = test.printedLockInfo.Who ?? "";
+    const matches =
+      test.lockObject !== null &&
+      test.lockObject.ID === test.printedLockInfo.ID &&
+      test.lockObject.Who === test.printedLockInfo.Who;
+    const ok = test.refused && matches && test.released && test.planAfterRelease;
+    const summary = `refused: ${test.refused}; holder ${heldBy} (ID ${test.printedLockInfo.ID ?? "?"}) matches ${lockObjectKey}: ${matches}; released: ${test.released}; plan after release: ${test.planAfterRelease}`;
+    result.steps.push({ name: "lock test", ok, seconds: seconds(since), summary });
+    log(`${result.name}: lock test ${ok ? "ok" : "FAILED"}: ${summary}`);
+    if (!ok) this.fail(`${result.name}: lock test: ${summary}`);
+  }
+
+  private async destroy(result: StackResult, terraform: Terraform): Promise<void> {
+    if (!result.steps.some((s) => s.name === "init" && s.ok)) return;
+    const run = await this.step(
+      result,
+      terraform,
+      "destroy",
+      ["destroy", "-auto-approve", "-input=false", "-json"],
+      (destroyRun) => {
+        const counts = changeSummary(destroyRun.stdout);
+        const errors = errorDiagnostics(destroyRun.stdout);
+        result.errors.push(...errors);
+        return {
+          ok: destroyRun.exitCode === 0,
+          summary: `${counts ? `${counts.remove} destroyed` : "no summary"}; ${errors.length} errors`,
+        };
+      },
+    );
+    result.resourcesAfterDestroy = await this.managedResources(terraform);
+    result.destroyed = run.exitCode === 0 && result.resourcesAfterDestroy === 0;
+  }
+
+  /** Errors of resources the emulator cannot serve: recorded as gaps (see docs/aws-emulator-gaps.md). */
+  private recordGaps(stackName: string, result: StackResult): void {
+    for (const error of result.errors) {
+      const api = emulatorGapApi(error.detail);
+      if (api && error.address) {
+        const gap: EmulatorGap = {
+          stack: stackName,
+          address: error.address,
+          api,
+          error: firstLine(error.detail),
+        };
+        this.report.gaps.push(gap);
+      }
+    }
+  }
+
+  async finish(): Promise<void> {
+    for (const child of this.liveChildren) child.kill("SIGINT");
+    if (this.moto) {
+      await this.moto.stop();
+      log(`moto stopped`);
+    }
+    this.report.seconds = seconds(this.started);
+    const checks: [boolean, string][] = [
+      [
+        this.report.stacks.length > 0 && this.report.stacks.every((s) => s.applied),
+        "not every stack applied",
+      ],
+      [this.report.stacks.every((s) => s.secondPlanClean), "a second plan found changes"],
+      [this.report.stacks.every((s) => s.destroyed), "not every stack was destroyed"],
+      [
+        this.report.lockTests.length > 0 && this.report.lockTests.every((t) => t.refused),
+        "no lock test refused a concurrent plan",
+      ],
+    ];
+    for (const [passed, message] of checks)
+      if (!passed && !this.report.failures.includes(message)) this.report.failures.push(message);
+    this.report.ok = this.report.failures.length === 0;
+    writeReport(OUT, this.report);
+    log(
+      `report: ${join("rehearsal", "report.md")} (${this.report.ok ? "PASSED" : "FAILED"}, ${this.report.seconds} s)`,
+    );
+  }
+}
+
+/** The API named by an emulator's "not implemented" answer, when the error is one. */
+export function emulatorGapApi(detail: string): string | undefined {
+  if (!/not (yet )?implemented|NotImplemented|InvalidAction|UnknownOperation/i.test(detail)) return undefined;
+  return /operation error ([A-Za-z0-9 ]+?):/.exec(detail)?.[1] ?? "unknown API";
+}
+
+/** The "Lock Info:" block of Terraform's "Error acquiring the state lock" message. */
+export function lockInfo(output: string): Record<string, string> {
+  const info: Record<string, string> = {};
+  const block = output.split("Lock Info:")[1] ?? "";
+  for (const line of block.split("\n")) {
+    const match = /^\s*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*)$/.exec(line);
+    if (match) info[match[1]] = match[2].trim();
+  }
+  return info;
+}
+
+function leftovers(inventory: Record<string, unknown>): string[] {
+  return Object.entries(inventory)
+    .filter(([, value]) =>
+      Array.isArray(value)
+        ? value.length > 0
+        : typeof value === "object" && value !== null
+          ? Object.keys(value).length > 0
+          : Boolean(value),
+    )
+    .map(([kind, value]) => `${kind}: ${JSON.stringify(value)}`);
+}
+
+function lastLines(text: string, count = 3): string {
+  return text.trim().split("\n").slice(-count).join(" / ");
+}
+
+function firstLine(text: string): string {
+  return text.trim().split("\n")[0] ?? "";
+}
+
+async function main(): Promise<void> {
+  const rehearsal = new Rehearsal();
+  let finishing: Promise<void> | undefined;
+  const finish = () => {
+    finishing ??= rehearsal.finish();
+    return finishing;
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      rehearsal.report.failures.push(`interrupted by ${signal}`);
+      void finish().then(() => process.exit(130));
+    });
+  }
+  try {
+    await rehearsal.run();
+  } catch (error) {
+    rehearsal.report.failures.push(
+      `rehearsal stopped: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    console.error(error);
+  }
+  await finish();
+  process.exit(rehearsal.report.ok ? 0 : 1);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+
+/** What one Terraform command did. */
+export interface TerraformRun {
+  args: string[];
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+/** One error diagnostic from a `-json` run: what failed, and on which resource when Terraform says. */
+export interface Diagnostic {
+  summary: string;
+  detail: string;
+  address?: string;
+}
+
+/** Runs Terraform commands in one working directory, logging each to logFile. */
+export class Terraform {
+  constructor(
+    private readonly binary: string,
+    readonly cwd: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logFile: string,
+  ) {}
+
+  async run(args: string[]): Promise<TerraformRun> {
+    const { child, done } = this.start(args);
+    child.stdin?.end();
+    return done;
+  }
+
+  /** Starts a command and leaves its stdin open, for commands that wait at a prompt. */
+  start(args: string[]): { child: ChildProcess; done: Promise<TerraformRun> } {
+    const started = performance.now();
+    appendFileSync(this.logFile, `\n$ terraform ${args.join(" ")}\n`);
+    const child = spawn(this.binary, args, { cwd: this.cwd, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      appendFileSync(this.logFile, chunk);
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      appendFileSync(this.logFile, chunk);
+    });
+    const done = new Promise<TerraformRun>((resolve) => {
+      child.once("error", (error) => {
+        resolve({ args, exitCode: null, stdout, stderr: `${stderr}${error.message}`, seconds: 0 });
+      });
+      child.once("close", (exitCode) => {
+        const seconds = Math.round((performance.now() - started) / 100) / 10;
+        appendFileSync(this.logFile, `[exit ${exitCode} after ${seconds} s]\n`);
+        resolve({ args, exitCode, stdout, stderr, seconds });
+      });
+    });
+    return { child, done };
+  }
+}
+
+/** The error diagnostics of a `-json` run (apply, destroy, plan), in the order Terraform printed them. */
+export function errorDiagnostics(jsonLines: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const line of jsonLines.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const message = JSON.parse(line) as {
+      type?: string;
+      diagnostic?: { severity: string; summary: string; detail?: string; address?: string };
+    };
+    if (message.type !== "diagnostic" || message.diagnostic?.severity !== "error") continue;
+    const { summary, detail, address } = message.diagnostic;
+    diagnostics.push({ summary, detail: detail ?? "", ...(address ? { address } : {}) });
+  }
+  return diagnostics;
+}
+
+/** The `change_summary` counts of a `-json` run. */
+export function changeSummary(
+  jsonLines: string,
+): { add: number; change: number; remove: number } | undefined {
+  let summary: { add: number; change: number; remove: number } | undefined;
+  for (const line of jsonLines.split("\n")) {
+    if (!line.includes('"change_summary"')) continue;
+    const { changes } = JSON.parse(line) as { changes: { add: number; change: number; remove: number } };
+    summary = { add: changes.add, change: changes.change, remove: changes.remove };
+  }
+  return summary;
+}
+
+/** One entry of `resource_changes` in `terraform show -json <plan>`. */
+export interface ResourceChange {
+  address: string;
+  type: string;
+  mode: string;
+  change: { actions: string[] };
+}
+
+export interface PlanJson {
+  resource_changes?: ResourceChange[];
+}
+
+/** Resource changes other than no-op and read. */
+export function pendingChanges(plan: PlanJson): { address: string; actions: string[] }[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc) => !rc.change.actions.every((action) => action === "no-op" || action === "read"))
+    .map((rc) => ({ address: rc.address, actions: rc.change.actions }));
+}
