@@ -102,7 +102,13 @@ class Rehearsal {
     seconds: 0,
     ok: false,
     failures: [],
-    toolchain: { terraformBinary: "", terraformVersion: "", providers: {}, toolchainEnv: {} },
+    toolchain: {
+      terraformBinary: "",
+      terraformVersion: "",
+      providers: {},
+      providerVersions: { aws: "", archive: "" },
+      toolchainEnv: {},
+    },
     emulator: { name: "moto", version: "", endpoint: "", conditionalWrites: false },
     stateBucket: { name: STATE_BUCKET, createdBy: "" },
     stacks: [],
@@ -383,7 +389,14 @@ class Rehearsal {
       provider_selections: Record<string, string>;
     };
     this.report.toolchain.terraformVersion = version.terraform_version;
-    this.report.toolchain.providers = version.provider_selections;
+    const selections = version.provider_selections;
+    const env = this.toolchain.env;
+    this.report.toolchain.providers = selections;
+    this.report.toolchain.providerVersions = {
+      aws: selections["registry.terraform.io/hashicorp/aws"] ?? env.AWS_PROVIDER_VERSION ?? "unknown",
+      archive:
+        selections["registry.terraform.io/hashicorp/archive"] ?? env.ARCHIVE_PROVIDER_VERSION ?? "unknown",
+    };
   }
 
   private async managedResources(terraform: Terraform): Promise<number> {

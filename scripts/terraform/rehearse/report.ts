@@ -68,6 +68,11 @@ export interface RehearsalReport {
     terraformVersion: string;
     /** provider source address -> version, as `terraform version -json` reports after init. */
     providers: Record<string, string>;
+    /**
+     * The provider versions used: from `providers`, or from toolchain.env for a provider installed
+     * through dev_overrides (which `terraform version` does not list).
+     */
+    providerVersions: { aws: string; archive: string };
     /** What scripts/terraform/toolchain.sh recorded (empty when Terraform came from PATH). */
     toolchainEnv: Record<string, string>;
   };
@@ -98,6 +103,7 @@ function markdown(report: RehearsalReport): string {
     "## Toolchain",
     "",
     `- Terraform ${report.toolchain.terraformVersion} (${report.toolchain.terraformBinary})`,
+    `- hashicorp/aws ${report.toolchain.providerVersions.aws}, hashicorp/archive ${report.toolchain.providerVersions.archive}`,
     ...Object.entries(report.toolchain.providers).map(([source, version]) => `- ${source} ${version}`),
     ...Object.entries(report.toolchain.toolchainEnv).map(([key, value]) => `- toolchain.env ${key}=${value}`),
     `- moto ${report.emulator.version} at ${report.emulator.endpoint}; S3 conditional writes (If-None-Match: *): ${yes(report.emulator.conditionalWrites)}`,
