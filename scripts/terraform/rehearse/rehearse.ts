@@ -74,6 +74,8 @@ interface SynthesizedStack {
   name: string;
   dir: string;
   s3Backend?: { bucket: string; key: string; use_lockfile?: boolean };
+  /** `required_providers`: local name -> source and pinned version. */
+  requiredProviders: Record<string, { source: string; version?: string }>;
 }
 
 function synthesizedStacks(outdir: string): SynthesizedStack[] {
@@ -83,9 +85,17 @@ function synthesizedStacks(outdir: string): SynthesizedStack[] {
   const stacks = Object.keys(manifest.stacks).map((name) => {
     const dir = join(outdir, manifest.stacks[name].workingDirectory);
     const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
-      terraform?: { backend?: { s3?: SynthesizedStack["s3Backend"] } };
+      terraform?: {
+        backend?: { s3?: SynthesizedStack["s3Backend"] };
+        required_providers?: SynthesizedStack["requiredProviders"];
+      };
     };
-    return { name, dir, s3Backend: config.terraform?.backend?.s3 };
+    return {
+      name,
+      dir,
+      s3Backend: config.terraform?.backend?.s3,
+      requiredProviders: config.terraform?.required_providers ?? {},
+    };
   });
   // The account-setup stack makes what the others need (the state bucket, the API Gateway role): first.
   return [...stacks.filter((s) => s.name === SETUP_STACK), ...stacks.filter((s) => s.name !== SETUP_STACK)];
@@ -106,7 +116,7 @@ class Rehearsal {
       terraformBinary: "",
       terraformVersion: "",
       providers: {},
-      providerVersions: { aws: "", archive: "" },
+      providerVersions: {},
       toolchainEnv: {},
     },
     emulator: { name: "moto", version: "", endpoint: "", conditionalWrites: false },
@@ -233,6 +243,7 @@ class Rehearsal {
       }
     }
     for (const { result, terraform } of [...applied].reverse()) {
+      if (result.name === SETUP_STACK) this.removeApplicationState(applied.map((a) => a.result));
       await this.destroy(result, terraform);
     }
     if (!stacks.some((s) => s.name === SETUP_STACK)) {
@@ -324,7 +335,7 @@ class Rehearsal {
       summary: run.exitCode === 0 ? "initialized" : lastLines(run.stderr || run.stdout),
     }));
     if (init.exitCode !== 0) return { result, terraform };
-    this.recordVersions(terraform);
+    this.recordVersions(stack, terraform);
 
     const validate = await this.step(result, terraform, "validate", ["validate", "-no-color"], (run) => ({
       ok: run.exitCode === 0,
@@ -377,8 +388,12 @@ class Rehearsal {
     return { result, terraform };
   }
 
-  private recordVersions(terraform: Terraform): void {
-    if (this.report.toolchain.terraformVersion) return;
+  /**
+   * The Terraform version and, for each provider the stack requires, the version pinned and the one
+   * used: what `terraform version -json` selected, or for a provider installed through dev_overrides
+   * (which it does not list) what toolchain.env says, e.g. AWS_PROVIDER_VERSION.
+   */
+  private recordVersions(stack: SynthesizedStack, terraform: Terraform): void {
     const run = spawnSync(this.toolchain.terraformBinary, ["version", "-json"], {
       cwd: terraform.cwd,
       env: this.terraformEnv(),
@@ -389,14 +404,15 @@ class Rehearsal {
       provider_selections: Record<string, string>;
     };
     this.report.toolchain.terraformVersion = version.terraform_version;
-    const selections = version.provider_selections;
-    const env = this.toolchain.env;
-    this.report.toolchain.providers = selections;
-    this.report.toolchain.providerVersions = {
-      aws: selections["registry.terraform.io/hashicorp/aws"] ?? env.AWS_PROVIDER_VERSION ?? "unknown",
-      archive:
-        selections["registry.terraform.io/hashicorp/archive"] ?? env.ARCHIVE_PROVIDER_VERSION ?? "unknown",
-    };
+    Object.assign(this.report.toolchain.providers, version.provider_selections);
+    for (const [localName, { source, version: pinned }] of Object.entries(stack.requiredProviders)) {
+      const address = providerAddress(source);
+      const used =
+        version.provider_selections[`registry.terraform.io/${address}`] ??
+        this.toolchain.env[`${localName.toUpperCase()}_PROVIDER_VERSION`] ??
+        "unknown";
+      this.report.toolchain.providerVersions[address] = { pinned: pinned ?? "", used };
+    }
   }
 
   private async managedResources(terraform: Terraform): Promise<number> {
@@ -539,6 +555,20 @@ class Rehearsal {
     result.destroyed = run.exitCode === 0 && result.resourcesAfterDestroy === 0;
   }
 
+  /**
+   * Decommissioning: once the application stacks are destroyed, their (now empty) state files are
+   * deleted, every version, so that the account-setup stack can delete its versioned state bucket.
+   */
+  private removeApplicationState(results: StackResult[]): void {
+    const keys = results.flatMap((r) => (r.backend ? [r.backend.key] : []));
+    this.setupStep(
+      "remove application state",
+      () => keys.map((key) => this.emulator(["delete-objects", STATE_BUCKET, key]) as { versions: number }),
+      (removed) =>
+        `${removed.reduce((sum, r) => sum + r.versions, 0)} object versions under ${keys.join(", ")} deleted`,
+    );
+  }
+
   /** Errors of resources the emulator cannot serve: recorded as gaps (see docs/aws-emulator-gaps.md). */
   private recordGaps(stackName: string, result: StackResult): void {
     for (const error of result.errors) {
@@ -582,6 +612,12 @@ class Rehearsal {
       `report: ${join("rehearsal", "report.md")} (${this.report.ok ? "PASSED" : "FAILED"}, ${this.report.seconds} s)`,
     );
   }
+}
+
+/** `aws` -> `hashicorp/aws`: a source address without namespace is HashiCorp's. */
+function providerAddress(source: string): string {
+  const parts = source.replace(/^registry\.terraform\.io\//, "").split("/");
+  return parts.length === 1 ? `hashicorp/${parts[0]}` : parts.join("/");
 }
 
 /** The API named by an emulator's "not implemented" answer, when the error is one. */

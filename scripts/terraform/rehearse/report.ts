@@ -69,10 +69,10 @@ export interface RehearsalReport {
     /** provider source address -> version, as `terraform version -json` reports after init. */
     providers: Record<string, string>;
     /**
-     * The provider versions used: from `providers`, or from toolchain.env for a provider installed
-     * through dev_overrides (which `terraform version` does not list).
+     * For each provider the stacks require (`hashicorp/aws`): the version they pin and the one used,
+     * from `providers` or, for a provider installed through dev_overrides, from toolchain.env.
      */
-    providerVersions: { aws: string; archive: string };
+    providerVersions: Record<string, { pinned: string; used: string }>;
     /** What scripts/terraform/toolchain.sh recorded (empty when Terraform came from PATH). */
     toolchainEnv: Record<string, string>;
   };
@@ -103,8 +103,9 @@ function markdown(report: RehearsalReport): string {
     "## Toolchain",
     "",
     `- Terraform ${report.toolchain.terraformVersion} (${report.toolchain.terraformBinary})`,
-    `- hashicorp/aws ${report.toolchain.providerVersions.aws}, hashicorp/archive ${report.toolchain.providerVersions.archive}`,
-    ...Object.entries(report.toolchain.providers).map(([source, version]) => `- ${source} ${version}`),
+    ...Object.entries(report.toolchain.providerVersions).map(
+      ([source, { pinned, used }]) => `- provider ${source} ${used} (the stacks pin ${pinned})`,
+    ),
     ...Object.entries(report.toolchain.toolchainEnv).map(([key, value]) => `- toolchain.env ${key}=${value}`),
     `- moto ${report.emulator.version} at ${report.emulator.endpoint}; S3 conditional writes (If-None-Match: *): ${yes(report.emulator.conditionalWrites)}`,
     `- state bucket \`${report.stateBucket.name}\`, created by ${report.stateBucket.createdBy}`,
