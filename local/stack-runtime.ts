@@ -63,9 +63,7 @@ export function notEmulated(stack: SynthesizedStack): string[] {
   const resourceTypes = Object.keys(stack.document.resource ?? {}).filter(
     (type) => !(type in EMULATED_TYPES),
   );
-  const dataTypes = Object.keys(stack.document.data ?? {})
-    .filter((type) => type !== "archive_file")
-    .map((type) => `data.${type}`);
+  const dataTypes = Object.keys(stack.document.data ?? {}).map((type) => `data.${type}`);
   return [...resourceTypes, ...dataTypes].sort();
 }
 

@@ -1,4 +1,3 @@
-import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -42,7 +41,6 @@ export abstract class ProjectionStack extends TerraformStack {
       region: config.region,
       defaultTags: [{ tags: { project: PROJECT_TAG, stack: stackName, environment: config.environment } }],
     });
-    new ArchiveProvider(this, "archive");
 
     this.tables = new OrderTables(this, "tables", {
       namePrefix: this.namePrefix,

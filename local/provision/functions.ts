@@ -1,12 +1,8 @@
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { ZIP_NAME } from "../../stacks/constructs/bundle-zip";
 import { type FunctionLogs, LocalFunction } from "../lambda";
-import {
-  assertSupported,
-  REFERENCE_TO_ARCHIVE,
-  UnsupportedConfigurationError,
-} from "../terraform/resource-support";
+import { assertSupported, UnsupportedConfigurationError } from "../terraform/resource-support";
 import type { StackModel } from "../terraform/stack-model";
 
 export interface FunctionEndpoints {
@@ -18,7 +14,8 @@ export interface FunctionEndpoints {
 const NODE_RUNTIMES = /^nodejs\d+\.x$/;
 
 /**
- * Loads every `aws_lambda_function` from the bundle its `archive_file` zips, with its environment resolved
+ * Loads every `aws_lambda_function` from the bundle folder its zip was made of (the zip's own folder: see
+ * stacks/constructs/bundle-zip.ts), with its environment resolved
  * to the local resources. The AWS SDK inside reaches the emulators through the standard
  * AWS_ENDPOINT_URL_* variables.
  */
@@ -27,7 +24,6 @@ export function createFunctions(
   endpoints: FunctionEndpoints,
   logs: FunctionLogs = "inherit",
 ): Map<string, LocalFunction> {
-  describeArchives(model);
   const functions = new Map<string, LocalFunction>();
   for (const [logicalId, raw] of model.resources("aws_lambda_function")) {
     assertSupported("aws_lambda_function", logicalId, raw);
@@ -37,17 +33,10 @@ export function createFunctions(
     if (!NODE_RUNTIMES.test(runtime)) {
       throw new UnsupportedConfigurationError(`${where}: runtime "${runtime}" cannot run locally`);
     }
-    const archive = REFERENCE_TO_ARCHIVE.exec(String(raw.filename ?? ""));
-    if (!archive) {
+    const zip = String(config.filename ?? "");
+    if (path.basename(zip) !== ZIP_NAME || !existsSync(zip)) {
       throw new UnsupportedConfigurationError(
-        `${where}: attribute "filename" must reference a data.archive_file output_path to run locally`,
-      );
-    }
-    const archiveConfig = model.resolved("archive_file", archive[1], "data");
-    const sourceDir = archiveConfig.source_dir as string | undefined;
-    if (!sourceDir) {
-      throw new UnsupportedConfigurationError(
-        `data.archive_file.${archive[1]}: only source_dir archives run locally`,
+        `${where}: attribute "filename" must name a synthesized bundle's ${ZIP_NAME} to run locally (got "${zip}")`,
       );
     }
     const handler = String(config.handler);
@@ -57,7 +46,7 @@ export function createFunctions(
       ?.variables ?? {}) as Record<string, string>;
     const fn = new LocalFunction({
       name,
-      bundleFile: path.resolve(sourceDir, `${moduleStem}.js`),
+      bundleFile: path.resolve(path.dirname(zip), `${moduleStem}.js`),
       handler,
       timeoutSeconds: Number(config.timeout ?? 3),
       memorySizeMb: Number(config.memory_size ?? 128),
@@ -78,31 +67,4 @@ export function createFunctions(
     functions.set(fn.arn, fn);
   }
   return functions;
-}
-
-/** Content digest of a folder: files in name order, each contributing its relative path and bytes. */
-function folderDigest(dir: string): string {
-  const hash = createHash("sha256");
-  const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((file) => statSync(path.join(dir, file)).isFile())
-    .sort();
-  for (const file of files) hash.update(file).update(readFileSync(path.join(dir, file)));
-  return hash.digest("base64");
-}
-
-/**
- * Locally a function runs straight from the folder its archive would zip, so `output_path` is that folder
- * and `output_base64sha256` a digest of its content.
- */
-function describeArchives(model: StackModel): void {
-  for (const [name] of Object.entries(model.stack.document.data?.archive_file ?? {})) {
-    const sourceDir = model.resolved("archive_file", name, "data").source_dir as string | undefined;
-    if (!sourceDir) continue;
-    model.setComputed(
-      "archive_file",
-      name,
-      { output_path: sourceDir, output_base64sha256: folderDigest(sourceDir) },
-      "data",
-    );
-  }
 }

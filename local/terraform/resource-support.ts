@@ -170,6 +170,3 @@ export function assertSupported(type: string, logicalId: string, attributes: Att
     );
   }
 }
-
-/** `${data.archive_file.<name>.output_path}`: how a function names the zip of its bundle. */
-export const REFERENCE_TO_ARCHIVE = /^\$\{data\.archive_file\.([A-Za-z0-9_-]+)\.output_path\}$/;

@@ -1,5 +1,4 @@
 import * as path from "node:path";
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -7,6 +6,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { buildSync } from "esbuild";
+import { ZIP_NAME, zipBundle } from "./bundle-zip";
 import { grant, type PolicyStatement, serviceRole } from "./iam";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -29,8 +29,11 @@ export interface BundledFunctionProps {
   readonly permissions: readonly PolicyStatement[];
 }
 
-/** Bundles the handler with esbuild into `.bundles/<entry>/index.js`; returns that folder. */
-export function bundleHandler(entry: string): string {
+/**
+ * Bundles the handler with esbuild into `.bundles/<entry>/index.js` and zips it next to it
+ * (`function.zip`); returns that folder and the zip's `source_code_hash`.
+ */
+export function bundleHandler(entry: string): { dir: string; sourceCodeHash: string } {
   const outdir = path.join(PROJECT_ROOT, ".bundles", entry);
   buildSync({
     absWorkingDir: PROJECT_ROOT,
@@ -45,11 +48,11 @@ export function bundleHandler(entry: string): string {
     legalComments: "none",
     logLevel: "error",
   });
-  return outdir;
+  return { dir: outdir, sourceCodeHash: zipBundle(outdir) };
 }
 
 /**
- * A TypeScript handler bundled at synth time, zipped by the archive provider, with its own role
+ * A TypeScript handler bundled and zipped at synth time (the same zip on every machine), with its own role
  * (only the actions it uses) and its own log group with retention.
  */
 export class BundledFunction extends Construct {
@@ -60,15 +63,8 @@ export class BundledFunction extends Construct {
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
 
-    const bundle = new TerraformAsset(this, "bundle", {
-      path: bundleHandler(props.entry),
-      type: AssetType.DIRECTORY,
-    });
-    const archive = new DataArchiveFile(this, "archive", {
-      type: "zip",
-      sourceDir: `\${path.module}/${bundle.path}`,
-      outputPath: `\${path.module}/dist/${props.entry}.zip`,
-    });
+    const { dir, sourceCodeHash } = bundleHandler(props.entry);
+    const bundle = new TerraformAsset(this, "bundle", { path: dir, type: AssetType.DIRECTORY });
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
@@ -87,8 +83,8 @@ export class BundledFunction extends Construct {
       runtime: LAMBDA_RUNTIME,
       architectures: ["arm64"],
       handler: "index.handler",
-      filename: archive.outputPath,
-      sourceCodeHash: archive.outputBase64Sha256,
+      filename: `\${path.module}/${bundle.path}/${ZIP_NAME}`,
+      sourceCodeHash,
       timeout: props.timeoutSeconds,
       memorySize: props.memorySizeMb ?? 256,
       environment: { variables: { ...props.environment } },
