@@ -3,7 +3,7 @@
  * provider, against moto (a local AWS API emulator) on a free loopback port. See README, "Prove it
  * with Terraform". Writes rehearsal/report.json and rehearsal/report.md; exits 1 when a check fails.
  */
-import { type ChildProcess, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -59,15 +59,25 @@ function log(message: string): void {
   process.stdout.write(`[rehearse] ${message}\n`);
 }
 
-/** Runs a command to completion (venv.sh, the emulator helper), failing loudly. */
-function runTool(command: string, args: string[]): string {
-  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")} failed (${result.status}):\n${result.stderr}${result.stdout}`,
-    );
-  }
-  return result.stdout;
+/** Spawns a command without blocking the event loop (so Ctrl-C is handled while it runs). */
+function runAsync(
+  command: string,
+  args: string[],
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, stdout, stderr: `${stderr}${error.message}` }));
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
 }
 
 interface SynthesizedStack {
@@ -129,11 +139,15 @@ class Rehearsal {
     setupSteps: [],
   };
 
-  private setupStep<T>(name: string, action: () => T, summary: (result: T) => string): T {
+  private async setupStep<T>(
+    name: string,
+    action: () => T | Promise<T>,
+    summary: (result: T) => string,
+  ): Promise<T> {
     const since = performance.now();
     log(`${name}...`);
     try {
-      const result = action();
+      const result = await action();
       this.report.setupSteps.push({ name, ok: true, seconds: seconds(since), summary: summary(result) });
       return result;
     } catch (error) {
@@ -142,15 +156,21 @@ class Rehearsal {
     }
   }
 
-  private emulator(args: string[]): unknown {
+  /** Runs a helper command (venv.sh, aws_emulator.py) to completion; its stdout, or an error. */
+  private async tool(command: string, args: string[]): Promise<string> {
+    const { child, done } = runAsync(command, args);
+    this.liveChildren.add(child);
+    const { code, stdout, stderr } = await done.finally(() => this.liveChildren.delete(child));
+    if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed (${code}): ${lastLines(stderr)}`);
+    return stdout;
+  }
+
+  /** One command of aws_emulator.py (boto3 against the emulator), its JSON answer. */
+  private async emulator<T>(args: string[]): Promise<T> {
     if (!this.moto) throw new Error("the emulator is not running");
-    return JSON.parse(
-      runTool(join(this.emulatorHelper, "bin", "python"), [
-        join(__dirname, "aws_emulator.py"),
-        this.moto.endpoint,
-        ...args,
-      ]),
-    );
+    const python = join(this.emulatorHelper, "bin", "python");
+    const script = join(__dirname, "aws_emulator.py");
+    return JSON.parse(await this.tool(python, [script, this.moto.endpoint, ...args])) as T;
   }
 
   private terraformEnv(): NodeJS.ProcessEnv {
@@ -177,13 +197,13 @@ class Rehearsal {
     this.report.toolchain.terraformBinary = this.toolchain.terraformBinary;
     this.report.toolchain.toolchainEnv = this.toolchain.env;
 
-    this.emulatorHelper = this.setupStep(
+    this.emulatorHelper = await this.setupStep(
       "python venv",
-      () => runTool(join(PROJECT_ROOT, "scripts/python/venv.sh"), []).trim(),
+      async () => (await this.tool(join(PROJECT_ROOT, "scripts/python/venv.sh"), [])).trim(),
       (venv) => venv,
     );
     const outdir = join(OUT, "cdktf.out");
-    const stacks = this.setupStep(
+    const stacks = await this.setupStep(
       "synthesize",
       () => {
         rmSync(outdir, { recursive: true, force: true });
@@ -209,13 +229,13 @@ class Rehearsal {
     });
     log(`moto ${this.moto.version} on ${this.moto.endpoint}`);
 
-    const probe = this.setupStep(
+    const probe = await this.setupStep(
       "S3 conditional write probe",
       () =>
-        this.emulator(["conditional-write", CONDITIONAL_WRITE_PROBE_BUCKET]) as {
+        this.emulator<{
           supported: boolean;
           second_put: string;
-        },
+        }>(["conditional-write", CONDITIONAL_WRITE_PROBE_BUCKET]),
       (result) => `second PutObject with If-None-Match: * -> ${result.second_put}`,
     );
     this.report.emulator.conditionalWrites = probe.supported;
@@ -223,7 +243,7 @@ class Rehearsal {
       this.fail("the emulator's S3 accepts a second If-None-Match: * write: use_lockfile cannot lock");
 
     if (!stacks.some((s) => s.name === SETUP_STACK)) {
-      this.setupStep(
+      await this.setupStep(
         "create state bucket",
         () => this.emulator(["create-bucket", STATE_BUCKET]),
         () => `${STATE_BUCKET} created directly: no ${SETUP_STACK} stack on this branch`,
@@ -243,23 +263,23 @@ class Rehearsal {
       }
     }
     for (const { result, terraform } of [...applied].reverse()) {
-      if (result.name === SETUP_STACK) this.removeApplicationState(applied.map((a) => a.result));
+      if (result.name === SETUP_STACK) await this.removeApplicationState(applied.map((a) => a.result));
       await this.destroy(result, terraform);
     }
     if (!stacks.some((s) => s.name === SETUP_STACK)) {
-      this.setupStep(
+      await this.setupStep(
         "delete state bucket",
-        () => {
-          const emptied = this.emulator(["delete-objects", STATE_BUCKET, ""]) as { versions: number };
-          this.emulator(["delete-bucket", STATE_BUCKET]);
+        async () => {
+          const emptied = await this.emulator<{ versions: number }>(["delete-objects", STATE_BUCKET, ""]);
+          await this.emulator(["delete-bucket", STATE_BUCKET]);
           return emptied;
         },
         (emptied) => `${STATE_BUCKET}: ${emptied.versions} object versions and the bucket deleted`,
       );
     }
-    const inventory = this.setupStep(
+    const inventory = await this.setupStep(
       "inventory after destroy",
-      () => this.emulator(["inventory"]) as Record<string, unknown>,
+      () => this.emulator<Record<string, unknown>>(["inventory"]),
       (found) => `${leftovers(found).length} kinds of resource left`,
     );
     this.report.inventoryAfterDestroy = inventory;
@@ -498,10 +518,10 @@ class Rehearsal {
         );
         return;
       }
-      const lockObject = this.emulator(["get-object", STATE_BUCKET, lockObjectKey]) as {
+      const lockObject = await this.emulator<{
         exists: boolean;
         body: string | null;
-      };
+      }>(["get-object", STATE_BUCKET, lockObjectKey]);
       test.lockObject =
         lockObject.exists && lockObject.body ? (JSON.parse(lockObject.body) as Record<string, string>) : null;
       const contender = await this.track(
@@ -515,7 +535,7 @@ class Rehearsal {
       await holder.done;
       this.liveChildren.delete(holder.child);
     }
-    const after = this.emulator(["get-object", STATE_BUCKET, lockObjectKey]) as { exists: boolean };
+    const after = await this.emulator<{ exists: boolean }>(["get-object", STATE_BUCKET, lockObjectKey]);
     test.released = !after.exists;
     const planAfter = await this.track(
       terraform.start(["plan", "-lock-timeout=0s", "-detailed-exitcode", "-input=false", "-no-color"]),
@@ -556,14 +576,32 @@ class Rehearsal {
   }
 
   /**
+   * After an interrupt: a child (Terraform, say) still running got Ctrl-C from the terminal too and is stopping
+   * cleanly (a second SIGINT would make it exit at once, state unwritten); it gets 30 s, then SIGTERM.
+   */
+  private async stopTerraform(): Promise<void> {
+    const running = [...this.liveChildren].filter((c) => c.exitCode === null && c.signalCode === null);
+    if (running.length === 0) return;
+    log(`waiting for ${running.length} child process(es) to stop`);
+    const exited = Promise.all(running.map((c) => new Promise((resolve) => c.once("exit", resolve))));
+    const grace = new Promise((resolve) => setTimeout(resolve, 30_000).unref());
+    await Promise.race([exited, grace]);
+    for (const child of running)
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  }
+
+  /**
    * Decommissioning: once the application stacks are destroyed, their (now empty) state files are
    * deleted, every version, so that the account-setup stack can delete its versioned state bucket.
    */
-  private removeApplicationState(results: StackResult[]): void {
+  private async removeApplicationState(results: StackResult[]): Promise<void> {
     const keys = results.flatMap((r) => (r.backend ? [r.backend.key] : []));
-    this.setupStep(
+    await this.setupStep(
       "remove application state",
-      () => keys.map((key) => this.emulator(["delete-objects", STATE_BUCKET, key]) as { versions: number }),
+      () =>
+        Promise.all(
+          keys.map((key) => this.emulator<{ versions: number }>(["delete-objects", STATE_BUCKET, key])),
+        ),
       (removed) =>
         `${removed.reduce((sum, r) => sum + r.versions, 0)} object versions under ${keys.join(", ")} deleted`,
     );
@@ -586,7 +624,7 @@ class Rehearsal {
   }
 
   async finish(): Promise<void> {
-    for (const child of this.liveChildren) child.kill("SIGINT");
+    await this.stopTerraform();
     if (this.moto) {
       await this.moto.stop();
       log(`moto stopped`);
@@ -665,7 +703,9 @@ async function main(): Promise<void> {
     return finishing;
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: a repeated Ctrl-C must not kill this process before moto is stopped.
+    process.on(signal, () => {
+      if (finishing) return;
       rehearsal.report.failures.push(`interrupted by ${signal}`);
       void finish().then(() => process.exit(130));
     });
