@@ -6,10 +6,13 @@
   aws_emulator.py ENDPOINT get-object BUCKET KEY     {"exists": bool, "body": str | null}
   aws_emulator.py ENDPOINT delete-objects BUCKET PREFIX   every version and delete marker under PREFIX
   aws_emulator.py ENDPOINT conditional-write BUCKET  does a second PutObject with If-None-Match: * fail?
+  aws_emulator.py ENDPOINT probe-gaps                is each API of docs/aws-emulator-gaps.md still missing?
 """
 
 import json
 import sys
+import urllib.error
+import urllib.request
 
 import boto3
 from botocore.exceptions import ClientError
@@ -99,6 +102,46 @@ def conditional_write(endpoint, bucket):
     return {"second_put": second, "kept": kept, "supported": second == "PreconditionFailed" and kept == "first"}
 
 
+def cloudwatch_cbor_gap(endpoint):
+    """The AWS SDK for Go v2 calls CloudWatch only in the Smithy RPC v2 CBOR protocol."""
+    request = urllib.request.Request(
+        f"{endpoint}/service/GraniteServiceVersion20100801/operation/DescribeAlarms",
+        data=b"\xa0",  # an empty CBOR map
+        method="POST",
+        headers={
+            "smithy-protocol": "rpc-v2-cbor",
+            "Content-Type": "application/cbor",
+            "Accept": "application/cbor",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=rehearsal/20260101/us-east-1/monitoring/aws4_request, "
+            "SignedHeaders=host, Signature=0",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return {"present": False, "evidence": f"CBOR DescribeAlarms answered HTTP {response.status}"}
+    except urllib.error.HTTPError as error:
+        return {"present": error.code == 404, "evidence": f"CBOR DescribeAlarms answered HTTP {error.code}"}
+
+
+def sqs_redrive_allow_policy_gap(endpoint):
+    """aws_sqs_queue_redrive_allow_policy sets the attribute, then reads it back until it matches."""
+    sqs = client(endpoint, "sqs")
+    url = sqs.create_queue(QueueName="rehearsal-redrive-allow-probe")["QueueUrl"]
+    policy = json.dumps({"redrivePermission": "allowAll"})
+    try:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedriveAllowPolicy": policy})
+        got = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedriveAllowPolicy"])
+        kept = got.get("Attributes", {}).get("RedriveAllowPolicy")
+        return {"present": kept is None, "evidence": f"GetQueueAttributes RedriveAllowPolicy -> {kept!r}"}
+    except ClientError as error:
+        return {"present": True, "evidence": f"GetQueueAttributes RedriveAllowPolicy -> {error.response['Error']['Code']}: {error.response['Error']['Message']}"}
+    finally:
+        sqs.delete_queue(QueueUrl=url)
+
+
+GAP_PROBES = {"cloudwatch-cbor": cloudwatch_cbor_gap, "sqs-redrive-allow-policy": sqs_redrive_allow_policy_gap}
+
+
 def main(argv):
     endpoint, command, *args = argv
     if command == "inventory":
@@ -113,6 +156,8 @@ def main(argv):
         result = get_object(endpoint, *args)
     elif command == "conditional-write":
         result = conditional_write(endpoint, *args)
+    elif command == "probe-gaps":
+        result = {name: probe(endpoint) for name, probe in GAP_PROBES.items()}
     elif command == "delete-objects":
         result = delete_objects(endpoint, *args)
     else:

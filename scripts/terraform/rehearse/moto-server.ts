@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { killOnParentExit, terminateChild } from "../../../local/child-process-reaper";
 import type { EmulatorExit, EmulatorProcess } from "../../../local/emulator-process";
@@ -28,8 +29,15 @@ threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).st
 main(["-H", "127.0.0.1", "-p", sys.argv[1]])
 `;
 
-/** Starts moto in server mode on a free loopback port and resolves once it answers HTTP. */
-export async function startMotoServer(venvDir: string, startTimeoutMs = 60_000): Promise<MotoServer> {
+/**
+ * Starts moto in server mode on a free loopback port and resolves once it answers HTTP; its output
+ * (one line per request) goes to logFile.
+ */
+export async function startMotoServer(
+  venvDir: string,
+  logFile: string,
+  startTimeoutMs = 60_000,
+): Promise<MotoServer> {
   const port = await findFreePort();
   const child = spawn(join(venvDir, "bin", "python"), ["-c", launcher, String(port)], {
     stdio: ["pipe", "pipe", "pipe"],
@@ -40,6 +48,7 @@ export async function startMotoServer(venvDir: string, startTimeoutMs = 60_000):
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-outputTailChars);
+    appendFileSync(logFile, chunk);
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT, synthesize } from "../../../local/synthesize";
 import {
@@ -16,10 +16,18 @@ import {
   providerOverride,
   s3BackendConfig,
 } from "./emulator-config";
+import { EMULATOR_GAPS } from "./emulator-gaps";
 import { type MotoServer, startMotoServer } from "./moto-server";
 import type { EmulatorGap, LockTest, RehearsalReport, StackResult, TableReplacement } from "./report";
 import { writeReport } from "./report";
-import { changeSummary, errorDiagnostics, type PlanJson, pendingChanges, Terraform } from "./terraform";
+import {
+  changeSummary,
+  errorDiagnostics,
+  type PlanJson,
+  pendingChanges,
+  stopGroup,
+  Terraform,
+} from "./terraform";
 
 const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || join(homedir(), ".cache", "cqrs-projections");
 const OUT = join(PROJECT_ROOT, "rehearsal");
@@ -59,12 +67,19 @@ function log(message: string): void {
   process.stdout.write(`[rehearse] ${message}\n`);
 }
 
-/** Spawns a command without blocking the event loop (so Ctrl-C is handled while it runs). */
+/**
+ * Spawns a command without blocking the event loop (so Ctrl-C is handled while it runs), in its own
+ * process group like Terraform (stopChildren() interrupts it).
+ */
 function runAsync(
   command: string,
   args: string[],
 ): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -84,6 +99,8 @@ interface SynthesizedStack {
   name: string;
   dir: string;
   s3Backend?: { bucket: string; key: string; use_lockfile?: boolean };
+  /** Addresses of the managed resources (`aws_sqs_queue.name`). */
+  resources: string[];
   /** `required_providers`: local name -> source and pinned version. */
   requiredProviders: Record<string, { source: string; version?: string }>;
 }
@@ -99,11 +116,16 @@ function synthesizedStacks(outdir: string): SynthesizedStack[] {
         backend?: { s3?: SynthesizedStack["s3Backend"] };
         required_providers?: SynthesizedStack["requiredProviders"];
       };
+      resource?: Record<string, Record<string, unknown>>;
     };
+    const resources = Object.entries(config.resource ?? {}).flatMap(([type, byName]) =>
+      Object.keys(byName).map((resourceName) => `${type}.${resourceName}`),
+    );
     return {
       name,
       dir,
       s3Backend: config.terraform?.backend?.s3,
+      resources,
       requiredProviders: config.terraform?.required_providers ?? {},
     };
   });
@@ -117,6 +139,8 @@ class Rehearsal {
   private moto?: MotoServer;
   private emulatorHelper = "";
   private readonly toolchain = loadToolchain();
+  /** Resource types left out of apply and plans: their emulator gap was confirmed by its probe. */
+  private readonly excludedTypes = new Set<string>();
   readonly report: RehearsalReport = {
     startedAt: new Date().toISOString(),
     seconds: 0,
@@ -135,6 +159,7 @@ class Rehearsal {
     lockTests: [],
     tableReplacements: [],
     gaps: [],
+    gapProbes: [],
     inventoryAfterDestroy: null,
     setupSteps: [],
   };
@@ -218,7 +243,7 @@ class Rehearsal {
     );
 
     const motoStarted = performance.now();
-    this.moto = await startMotoServer(this.emulatorHelper);
+    this.moto = await startMotoServer(this.emulatorHelper, join(LOGS, "moto.log"));
     this.report.emulator.version = this.moto.version;
     this.report.emulator.endpoint = this.moto.endpoint;
     this.report.setupSteps.push({
@@ -239,6 +264,19 @@ class Rehearsal {
       (result) => `second PutObject with If-None-Match: * -> ${result.second_put}`,
     );
     this.report.emulator.conditionalWrites = probe.supported;
+    const gapProbes = await this.setupStep(
+      "emulator gap probes",
+      () => this.emulator<Record<string, { present: boolean; evidence: string }>>(["probe-gaps"]),
+      (found) =>
+        Object.entries(found)
+          .map(([name, { present }]) => `${name}: ${present ? "missing" : "served"}`)
+          .join("; "),
+    );
+    for (const gap of EMULATOR_GAPS) {
+      const { present, evidence } = gapProbes[gap.probe] ?? { present: false, evidence: "no probe result" };
+      this.report.gapProbes.push({ ...gap, present, evidence });
+      if (present) this.excludedTypes.add(gap.resourceType);
+    }
     if (!probe.supported)
       this.fail("the emulator's S3 accepts a second If-None-Match: * write: use_lockfile cannot lock");
 
@@ -321,6 +359,9 @@ class Rehearsal {
       join(dir, PROVIDER_OVERRIDE_FILE),
       `${JSON.stringify(providerOverride(this.moto.endpoint), null, 2)}\n`,
     );
+    // A locally built AWS provider has its own version: toolchain.sh's override file requires that one.
+    const versionOverride = this.toolchain.env.AWS_PROVIDER_OVERRIDE_FILE;
+    if (versionOverride) cpSync(versionOverride, join(dir, basename(versionOverride)));
     const terraform = new Terraform(
       this.toolchain.terraformBinary,
       dir,
@@ -336,10 +377,20 @@ class Rehearsal {
       secondPlanChanges: [],
       destroyed: false,
       resourcesAfterDestroy: null,
+      excluded: [],
       errors: [],
       steps: [],
     };
     this.report.stacks.push(result);
+    result.excluded = stack.resources.filter((address) => this.excludedTypes.has(address.split(".")[0]));
+    for (const address of result.excluded) {
+      const gap = this.report.gapProbes.find((g) => g.resourceType === address.split(".")[0]);
+      if (gap) this.report.gaps.push({ stack: stack.name, address, api: gap.api, error: gap.evidence });
+    }
+    const targets =
+      result.excluded.length === 0
+        ? []
+        : stack.resources.filter((a) => !result.excluded.includes(a)).map((a) => `-target=${a}`);
     const initArgs = ["init", "-input=false", "-no-color"];
     if (stack.s3Backend) {
       result.backend = {
@@ -367,7 +418,7 @@ class Rehearsal {
       result,
       terraform,
       "apply",
-      ["apply", "-auto-approve", "-input=false", "-json"],
+      ["apply", "-auto-approve", "-input=false", "-json", ...targets],
       (run) => {
         const counts = changeSummary(run.stdout);
         result.errors = errorDiagnostics(run.stdout);
@@ -386,7 +437,7 @@ class Rehearsal {
       result,
       terraform,
       "second plan",
-      ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=second.tfplan"],
+      ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=second.tfplan", ...targets],
       (run) => ({
         ok: run.exitCode === 0,
         summary:
@@ -402,9 +453,9 @@ class Rehearsal {
     }
 
     for (const address of await this.tableAddresses(terraform)) {
-      await this.replacementCheck(result, terraform, address);
+      await this.replacementCheck(result, terraform, address, targets);
     }
-    if (stack.s3Backend) await this.lockTest(result, terraform, stack.s3Backend.key);
+    if (stack.s3Backend) await this.lockTest(result, terraform, stack.s3Backend.key, targets);
     return { result, terraform };
   }
 
@@ -453,7 +504,12 @@ class Rehearsal {
   }
 
   /** Finding 3 of issue 8: a forced table replacement must delete the old table before creating the new one. */
-  private async replacementCheck(result: StackResult, terraform: Terraform, address: string): Promise<void> {
+  private async replacementCheck(
+    result: StackResult,
+    terraform: Terraform,
+    address: string,
+    targets: string[],
+  ): Promise<void> {
     const planFile = `replace-${address.replace(/[^A-Za-z0-9_-]/g, "_")}.tfplan`;
     const replacement: TableReplacement = { stack: result.name, address, actions: [] };
     this.report.tableReplacements.push(replacement);
@@ -461,7 +517,7 @@ class Rehearsal {
       result,
       terraform,
       `replace ${address}`,
-      ["plan", `-replace=${address}`, "-input=false", "-no-color", `-out=${planFile}`],
+      ["plan", `-replace=${address}`, "-input=false", "-no-color", `-out=${planFile}`, ...targets],
       (run) => ({ ok: run.exitCode === 0, summary: run.exitCode === 0 ? "planned" : lastLines(run.stderr) }),
     );
     if (plan.exitCode !== 0) return;
@@ -487,7 +543,12 @@ class Rehearsal {
    * One process holds the state lock (`terraform destroy` waiting at its confirmation prompt); a second
    * `plan -lock-timeout=0s` must be refused and print who holds it; answering "no" releases it.
    */
-  private async lockTest(result: StackResult, terraform: Terraform, stateKey: string): Promise<void> {
+  private async lockTest(
+    result: StackResult,
+    terraform: Terraform,
+    stateKey: string,
+    targets: string[],
+  ): Promise<void> {
     const lockObjectKey = `${stateKey}.tflock`;
     const test: LockTest = {
       stack: result.name,
@@ -525,7 +586,7 @@ class Rehearsal {
       test.lockObject =
         lockObject.exists && lockObject.body ? (JSON.parse(lockObject.body) as Record<string, string>) : null;
       const contender = await this.track(
-        terraform.start(["plan", "-lock-timeout=0s", "-input=false", "-no-color"]),
+        terraform.start(["plan", "-lock-timeout=0s", "-input=false", "-no-color", ...targets]),
       );
       const output = `${contender.stderr}${contender.stdout}`;
       test.refused = contender.exitCode === 1 && output.includes("Error acquiring the state lock");
@@ -538,7 +599,14 @@ class Rehearsal {
     const after = await this.emulator<{ exists: boolean }>(["get-object", STATE_BUCKET, lockObjectKey]);
     test.released = !after.exists;
     const planAfter = await this.track(
-      terraform.start(["plan", "-lock-timeout=0s", "-detailed-exitcode", "-input=false", "-no-color"]),
+      terraform.start([
+        "plan",
+        "-lock-timeout=0s",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        ...targets,
+      ]),
     );
     test.planAfterRelease = planAfter.exitCode === 0;
 
@@ -576,18 +644,14 @@ class Rehearsal {
   }
 
   /**
-   * After an interrupt: a child (Terraform, say) still running got Ctrl-C from the terminal too and is stopping
-   * cleanly (a second SIGINT would make it exit at once, state unwritten); it gets 30 s, then SIGTERM.
+   * After an interrupt: each running Terraform gets one SIGINT (it runs in its own process group, so
+   * the terminal's Ctrl-C did not reach it) and 60 s to stop cleanly, then its group is killed.
    */
-  private async stopTerraform(): Promise<void> {
+  private async stopChildren(): Promise<void> {
     const running = [...this.liveChildren].filter((c) => c.exitCode === null && c.signalCode === null);
     if (running.length === 0) return;
-    log(`waiting for ${running.length} child process(es) to stop`);
-    const exited = Promise.all(running.map((c) => new Promise((resolve) => c.once("exit", resolve))));
-    const grace = new Promise((resolve) => setTimeout(resolve, 30_000).unref());
-    await Promise.race([exited, grace]);
-    for (const child of running)
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    log(`stopping ${running.length} child process(es)`);
+    await Promise.all(running.map((child) => stopGroup(child, 60_000)));
   }
 
   /**
@@ -624,7 +688,7 @@ class Rehearsal {
   }
 
   async finish(): Promise<void> {
-    await this.stopTerraform();
+    await this.stopChildren();
     if (this.moto) {
       await this.moto.stop();
       log(`moto stopped`);
@@ -696,6 +760,8 @@ function firstLine(text: string): string {
 }
 
 async function main(): Promise<void> {
+  // A closed pipe (`npm run rehearse | head`, or its reader stopped by Ctrl-C) must not stop the cleanup.
+  process.stdout.on("error", () => {});
   const rehearsal = new Rehearsal();
   let finishing: Promise<void> | undefined;
   const finish = () => {

@@ -37,7 +37,16 @@ export class Terraform {
   start(args: string[]): { child: ChildProcess; done: Promise<TerraformRun> } {
     const started = performance.now();
     appendFileSync(this.logFile, `\n$ terraform ${args.join(" ")}\n`);
-    const child = spawn(this.binary, args, { cwd: this.cwd, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+    // Its own process group: Ctrl-C reaches Terraform once, from stopGroup(), and a kill of the group
+    // also ends the provider plugins it started.
+    const child = spawn(this.binary, args, {
+      cwd: this.cwd,
+      env: this.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    liveGroups.add(child);
+    child.once("exit", () => liveGroups.delete(child));
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -60,6 +69,30 @@ export class Terraform {
     });
     return { child, done };
   }
+}
+
+const liveGroups = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of liveGroups) signalGroup(child, "SIGKILL");
+});
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // the group has already gone
+  }
+}
+
+/** Interrupts a running Terraform as Ctrl-C would, then kills its process group after graceMs. */
+export async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  signalGroup(child, "SIGINT");
+  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+  signalGroup(child, "SIGKILL");
 }
 
 /** The error diagnostics of a `-json` run (apply, destroy, plan), in the order Terraform printed them. */
