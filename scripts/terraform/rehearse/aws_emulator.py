@@ -9,8 +9,10 @@
   aws_emulator.py ENDPOINT probe-gaps                is each API of docs/aws-emulator-gaps.md still missing?
 """
 
+import io
 import json
 import sys
+import zipfile
 import urllib.error
 import urllib.request
 
@@ -139,7 +141,55 @@ def sqs_redrive_allow_policy_gap(endpoint):
         sqs.delete_queue(QueueUrl=url)
 
 
-GAP_PROBES = {"cloudwatch-cbor": cloudwatch_cbor_gap, "sqs-redrive-allow-policy": sqs_redrive_allow_policy_gap}
+def lambda_logging_config_gap(endpoint):
+    """aws_lambda_function reads logging_config back from GetFunction after creating the function."""
+    iam = client(endpoint, "iam")
+    role = iam.create_role(
+        RoleName="rehearsal-logging-config-probe",
+        AssumeRolePolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
+        ),
+    )["Role"]["Arn"]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("index.js", "exports.handler = async () => ({});")
+    lam = client(endpoint, "lambda")
+    name = "rehearsal-logging-config-probe"
+    try:
+        lam.create_function(
+            FunctionName=name, Runtime="nodejs20.x", Role=role, Handler="index.handler",
+            Code={"ZipFile": archive.getvalue()},
+            LoggingConfig={"LogFormat": "JSON", "LogGroup": "/aws/lambda/rehearsal-logging-config-probe"},
+        )
+        kept = lam.get_function_configuration(FunctionName=name).get("LoggingConfig")
+        return {"present": not kept, "evidence": f"GetFunctionConfiguration LoggingConfig -> {kept!r}"}
+    finally:
+        lam.delete_function(FunctionName=name)
+        iam.delete_role(RoleName="rehearsal-logging-config-probe")
+
+
+def sqs_redrive_policy_format_gap(endpoint):
+    """The provider compares RedrivePolicy as read back with the compact JSON it sent."""
+    sqs = client(endpoint, "sqs")
+    dlq = sqs.create_queue(QueueName="rehearsal-redrive-format-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sent = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    url = sqs.create_queue(QueueName="rehearsal-redrive-format", Attributes={"RedrivePolicy": sent})["QueueUrl"]
+    try:
+        got = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
+        return {"present": got != sent, "evidence": f"sent {sent}, GetQueueAttributes returned {got}"}
+    finally:
+        sqs.delete_queue(QueueUrl=url)
+        sqs.delete_queue(QueueUrl=dlq)
+
+
+GAP_PROBES = {
+    "sqs-redrive-policy-format": sqs_redrive_policy_format_gap,
+    "cloudwatch-cbor": cloudwatch_cbor_gap,
+    "sqs-redrive-allow-policy": sqs_redrive_allow_policy_gap,
+    "lambda-logging-config": lambda_logging_config_gap,
+}
 
 
 def main(argv):

@@ -1,14 +1,21 @@
 /**
  * APIs moto lacks that a resource of the stacks needs (docs/aws-emulator-gaps.md). The rehearsal probes
  * each gap directly against the running emulator first; while the probe confirms it, the resources of
- * that type are left out of apply and plans with `-target` of every other resource, and recorded in
- * the report. A gap the probe no longer finds is not excluded: the apply then shows whether it closed.
+ * that type are left out of apply and plans with `-target` of every other resource (or, for an argument
+ * the emulator drops, its second-plan update is recorded as drift), and recorded in the report. A gap
+ * the probe no longer finds is not worked around: the apply and the second plan then show whether it closed.
  */
 export interface EmulatorGapSpec {
   /** Key of the probe in aws_emulator.py (probe-gaps). */
   probe: string;
   resourceType: string;
   api: string;
+  /**
+   * Set when the emulator creates the resource but drops or rewrites this argument: the resource is
+   * applied, and a second plan's in-place update of exactly this argument is recorded as emulator
+   * drift, not a change. Unset: the resource cannot be created at all and is left out with -target.
+   */
+  driftingArgument?: string;
   /** What goes wrong with the real provider when the resource is not excluded. */
   symptom: string;
 }

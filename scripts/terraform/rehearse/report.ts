@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmulatorGapSpec } from "./emulator-gaps";
-import type { Diagnostic } from "./terraform";
+import type { Diagnostic, PendingChange } from "./terraform";
 
 /** One Terraform (or helper) step of one stack. */
 export interface StepResult {
@@ -31,7 +31,7 @@ export interface LockTest {
   lockObjectKey: string;
   /** The holder's prompt was answered "no" and its lock object is gone. */
   released: boolean;
-  /** A plan after the release acquired the lock and found no changes. */
+  /** A plan after the release acquired the lock and ran to the end. */
   planAfterRelease: boolean;
 }
 
@@ -50,8 +50,10 @@ export interface StackResult {
   resourcesApplied: number;
   applied: boolean;
   secondPlanClean: boolean;
-  /** What the second plan wanted to change (empty when clean). */
-  secondPlanChanges: { address: string; actions: string[] }[];
+  /** What the second plan wanted to change, emulator drift aside (empty when clean). */
+  secondPlanChanges: PendingChange[];
+  /** Second-plan updates of exactly an argument the emulator drops (a confirmed gap): not counted. */
+  emulatorDrift: PendingChange[];
   destroyed: boolean;
   /** Managed resources left in the state after destroy. */
   resourcesAfterDestroy: number | null;

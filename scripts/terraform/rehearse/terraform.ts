@@ -129,16 +129,51 @@ export interface ResourceChange {
   address: string;
   type: string;
   mode: string;
-  change: { actions: string[] };
+  change: {
+    actions: string[];
+    before?: Record<string, unknown> | null;
+    after?: Record<string, unknown> | null;
+    after_unknown?: Record<string, unknown>;
+  };
 }
 
 export interface PlanJson {
   resource_changes?: ResourceChange[];
 }
 
+export interface PendingChange {
+  address: string;
+  type: string;
+  actions: string[];
+  /** For an update: the top-level arguments whose planned value differs from the state. */
+  arguments: string[];
+}
+
 /** Resource changes other than no-op and read. */
-export function pendingChanges(plan: PlanJson): { address: string; actions: string[] }[] {
+export function pendingChanges(plan: PlanJson): PendingChange[] {
   return (plan.resource_changes ?? [])
     .filter((rc) => !rc.change.actions.every((action) => action === "no-op" || action === "read"))
-    .map((rc) => ({ address: rc.address, actions: rc.change.actions }));
+    .map((rc) => ({
+      address: rc.address,
+      type: rc.type,
+      actions: rc.change.actions,
+      arguments: changedArguments(
+        rc.change.before ?? {},
+        rc.change.after ?? {},
+        rc.change.after_unknown ?? {},
+      ),
+    }));
+}
+
+/** Arguments set to a new known value; values known only after apply (computed) follow from those. */
+function changedArguments(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  afterUnknown: Record<string, unknown>,
+): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names]
+    .filter((name) => afterUnknown[name] !== true)
+    .filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]))
+    .sort();
 }
