@@ -337,7 +337,7 @@ class Rehearsal {
     args: string[],
     judge: (run: Awaited<ReturnType<Terraform["run"]>>) => { ok: boolean; summary: string },
   ): Promise<Awaited<ReturnType<Terraform["run"]>>> {
-    log(`${result.name}: ${name} (terraform ${args.join(" ")})`);
+    log(`${result.name}: ${name} (terraform ${shown(args)})`);
     const run = await this.track(terraform.start(args));
     const { ok, summary } = judge(run);
     result.steps.push({ name, ok, seconds: run.seconds, summary });
@@ -779,6 +779,13 @@ function leftovers(inventory: Record<string, unknown>): string[] {
           : Boolean(value),
     )
     .map(([kind, value]) => `${kind}: ${JSON.stringify(value)}`);
+}
+
+/** Command arguments for the console: the -target list of an exclusion as a count. */
+function shown(args: string[]): string {
+  const targets = args.filter((a) => a.startsWith("-target=")).length;
+  const rest = args.filter((a) => !a.startsWith("-target=")).join(" ");
+  return targets === 0 ? rest : `${rest} -target=… (${targets} resources)`;
 }
 
 function lastLines(text: string, count = 3): string {
