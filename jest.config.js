@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Read what the real Terraform wrote: jest.terraform.config.js runs them after `npm run plan`/`rehearse`.
+  // Tests on what the real Terraform wrote (`npm run plan`, `npm run rehearse`): jest.terraform.config.js
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/terraform/"],
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.js"],

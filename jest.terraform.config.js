@@ -1,6 +1,7 @@
 /**
- * Tests of what the real Terraform produced: they read the files `npm run plan` and `npm run rehearse`
- * write (never run by plain `npm test`, which needs no Terraform).
+ * Tests on the plans that `npm run test:terraform` writes (real Terraform and AWS provider); kept out of
+ * the plain `npm test`, which has no Terraform. rehearsal-report.test.ts reads what `npm run rehearse`
+ * wrote: run that first.
  * @type {import('jest').Config}
  */
 module.exports = {
