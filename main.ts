@@ -1,11 +1,14 @@
 import { App } from "cdktf";
-import { ConfigError, loadConfig } from "./stacks/config";
+import { AccountSetupStack } from "./stacks/account-setup-stack";
+import { ConfigError, loadConfig, securityWarnings } from "./stacks/config";
 import { DirectProjectionStack } from "./stacks/direct-projection-stack";
 import { QueuedProjectionStack } from "./stacks/queued-projection-stack";
 
 function main(): void {
   const config = loadConfig();
+  for (const warning of securityWarnings(config)) console.error(`WARNING: ${warning}`);
   const app = new App();
+  new AccountSetupStack(app, config);
   new DirectProjectionStack(app, config);
   new QueuedProjectionStack(app, config);
   app.synth();

@@ -1,13 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { RunningStack } from "./stack-runtime";
+import type { ApiSigning, RunningStack } from "./stack-runtime";
 import { PROJECT_ROOT } from "./synthesize";
 
 /** What `npm start` tells other local tools about one running stack. */
 export interface StackEndpoints {
   /** API base URL, e.g. http://127.0.0.1:4010/dev */
   url: string;
+  /** How callers authenticate: `iam` (sign with `signing`), `api_key` (send `apiKey`) or `none`. */
+  auth: RunningStack["auth"];
   apiKey: string | null;
+  /** Region and credentials (generated for this run) that sign requests to an `iam` API. */
+  signing: ApiSigning | null;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
   /** The stack's Terraform outputs resolved to the local resources (details_table_name, failure_queue_url, ...). */
@@ -25,23 +29,26 @@ export class EndpointsFileError extends Error {
 }
 
 export function stackEndpoints(
-  stack: Pick<RunningStack, "url" | "apiKey" | "outputs">,
+  stack: Pick<RunningStack, "url" | "auth" | "apiKey" | "signing" | "outputs">,
   emulators: { dynamodbEndpoint: string; sqsEndpoint: string },
 ): StackEndpoints {
   return {
     url: stack.url,
+    auth: stack.auth,
     apiKey: stack.apiKey,
+    signing: stack.signing,
     dynamodbEndpoint: emulators.dynamodbEndpoint,
     sqsEndpoint: emulators.sqsEndpoint,
     outputs: stack.outputs,
   };
 }
 
-/** Writes `<stateDir>/endpoints.json` and returns its path. */
+/** Writes `<stateDir>/endpoints.json`, readable by its owner only (it holds keys), and returns its path. */
 export function writeEndpointsFile(endpoints: EndpointsFile, stateDir: string = DEFAULT_STATE_DIR): string {
   mkdirSync(stateDir, { recursive: true });
   const file = path.join(stateDir, ENDPOINTS_FILE_NAME);
-  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
   return file;
 }
 
@@ -75,9 +82,21 @@ function entryProblem(entry: unknown): string | undefined {
   for (const key of ["url", "dynamodbEndpoint", "sqsEndpoint"] as const) {
     if (typeof entry[key] !== "string") return `has no "${key}"`;
   }
+  if (!["iam", "api_key", "none"].includes(entry.auth as string)) return `has no valid "auth"`;
   if (entry.apiKey !== null && typeof entry.apiKey !== "string") return `has an invalid "apiKey"`;
+  if (entry.signing !== null && !isSigning(entry.signing)) return `has an invalid "signing"`;
   if (!isRecord(entry.outputs)) return `has no "outputs"`;
   return undefined;
+}
+
+function isSigning(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.region === "string" &&
+    isRecord(value.credentials) &&
+    typeof value.credentials.accessKeyId === "string" &&
+    typeof value.credentials.secretAccessKey === "string"
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,12 +1,20 @@
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
+import { loadTarget } from "./load/load-target";
 import { runLoad } from "./load/run-load";
 
-const USAGE = `Usage: npm run load -- --url URL [--api-key KEY] [--orders N] [--accounts K]
-                     [--concurrency C] [--overwrite-rate R] [--timeout SECONDS] [--seed S]
+const USAGE = `Usage: npm run load -- --url URL [--auth iam|api_key|none] [--api-key KEY] [--region R]
+                     [--orders N] [--accounts K] [--concurrency C] [--resend-rate R]
+                     [--timeout SECONDS] [--seed S]
 
-Sends N random coffee orders over K accounts (R of them overwrite an earlier order), then reads
-every account's summary until it equals what was sent, exactly, or the timeout passes.`;
+Sends N random coffee orders over K accounts, then re-sends R of them twice: unchanged (accepted, counted
+once) and changed (refused with 409, orders are create-only). Then reads every account's summary until it
+equals what the orders add up to, exactly, or the timeout passes.
+
+A URL that \`npm start\` serves is called as its stack requires (.cqrs-local/endpoints.json). Other
+URLs: --auth iam (default) signs with SigV4 using the default AWS credential chain, in --region
+(default: the execute-api host name's region, else AWS_REGION); --auth api_key sends --api-key;
+--auth none sends neither.`;
 
 function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -19,11 +27,13 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       url: { type: "string" },
+      auth: { type: "string" },
       "api-key": { type: "string" },
+      region: { type: "string" },
       orders: { type: "string" },
       accounts: { type: "string" },
       concurrency: { type: "string" },
-      "overwrite-rate": { type: "string" },
+      "resend-rate": { type: "string" },
       timeout: { type: "string" },
       seed: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -33,27 +43,35 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const overwriteRate = values["overwrite-rate"] === undefined ? 0.1 : Number(values["overwrite-rate"]);
-  if (!(overwriteRate >= 0 && overwriteRate <= 0.5))
-    throw new Error("--overwrite-rate must be from 0 to 0.5");
+  const resendRate = values["resend-rate"] === undefined ? 0.1 : Number(values["resend-rate"]);
+  if (!(resendRate >= 0 && resendRate <= 0.5)) throw new Error("--resend-rate must be from 0 to 0.5");
+  const target = loadTarget({
+    url: values.url,
+    auth: values.auth,
+    apiKey: values["api-key"],
+    region: values.region,
+  });
   const orders = positiveInteger(values.orders, "--orders", 100);
   const bar = new SingleBar({ format: "orders [{bar}] {value}/{total}", hideCursor: true });
   bar.start(orders, 0);
   const report = await runLoad({
-    url: values.url,
-    apiKey: values["api-key"],
+    ...target,
     orders,
     accounts: positiveInteger(values.accounts, "--accounts", 5),
     concurrency: positiveInteger(values.concurrency, "--concurrency", 8),
-    overwriteRate,
+    resendRate,
     convergeTimeoutSeconds: positiveInteger(values.timeout, "--timeout", 120),
     seed: values.seed === undefined ? undefined : positiveInteger(values.seed, "--seed", 1),
-    onProgress: (done) => bar.update(done),
+    onProgress: (done, total) => {
+      bar.setTotal(total);
+      bar.update(done);
+    },
   });
   bar.stop();
 
   console.log(
-    `run ${report.runId}: ${report.accepted}/${report.sent} orders accepted in ${report.sendSeconds.toFixed(1)} s`,
+    `run ${report.runId}: ${report.sent} requests in ${report.sendSeconds.toFixed(1)} s: ${report.accepted} accepted, ` +
+      `${report.conflicts} changed re-sends refused with 409, ${report.rejected.length} unexpected answers`,
   );
   for (const rejection of report.rejected.slice(0, 5))
     console.log(`  rejected ${rejection.status}: ${rejection.text}`);

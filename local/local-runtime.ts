@@ -11,7 +11,11 @@ import type { FunctionLogs } from "./lambda";
 import { type SqsLocal, startSqsLocal } from "./sqs-local";
 import { notEmulated, type RunningStack, startStack } from "./stack-runtime";
 import { DEFAULT_OUTDIR, synthesize, synthIsStale } from "./synthesize";
-import { listSynthesizedStacks, readSynthesizedStack } from "./terraform/terraform-document";
+import {
+  listApplicationStacks,
+  listSynthesizedStacks,
+  readSynthesizedStack,
+} from "./terraform/terraform-document";
 
 export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   "direct-projection": 4010,
@@ -70,13 +74,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const outdir = options.outdir ?? DEFAULT_OUTDIR;
   if (options.synth !== false && synthIsStale(outdir, { ...process.env, ...options.synthEnvironment })) {
     log("synthesizing (cdktf.out is missing, older than the sources, or made with other settings)...");
-    synthesize(outdir, options.synthEnvironment);
+    const warnings = synthesize(outdir, options.synthEnvironment);
+    if (warnings.trim()) process.stderr.write(warnings);
   }
-  const available = listSynthesizedStacks(outdir);
+  const available = listApplicationStacks(outdir);
   const names = options.stacks ?? available;
   for (const name of names) {
     if (!available.includes(name)) {
-      throw new LocalRuntimeError(`unknown stack "${name}": synthesized stacks are ${available.join(", ")}`);
+      const others = listSynthesizedStacks(outdir).filter((other) => !available.includes(other));
+      throw new LocalRuntimeError(
+        others.includes(name)
+          ? `stack "${name}" holds account-wide settings only and has nothing to run locally: run ${available.join(" or ")}`
+          : `unknown stack "${name}": the stacks that run locally are ${available.join(", ")}`,
+      );
     }
   }
   const ports = Object.fromEntries(

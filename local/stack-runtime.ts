@@ -7,13 +7,15 @@ import { orderMutationSource } from "./faults/fault-injection";
 import { acceptedOrderKey, OrderMutator } from "./faults/order-mutations";
 import type { FunctionLogs, LocalFunction } from "./lambda";
 import { localClientConfig, localCredentials } from "./local-credentials";
+import { generateCallerCredentials } from "./provision/caller-credentials";
 import { createEventSourceMappings, type LocalMapping } from "./provision/event-source-mappings";
 import { createFunctions } from "./provision/functions";
 import { createQueues, type LocalQueue } from "./provision/queues";
-import { restApiStages } from "./provision/rest-api";
+import { restApiStages, type StageAuth, stageAuthOf } from "./provision/rest-api";
 import { createTables, type LocalTable } from "./provision/tables";
+import type { AwsCredentials } from "./sigv4";
 import { EMULATED_TYPES, UnsupportedConfigurationError } from "./terraform/resource-support";
-import { StackModel } from "./terraform/stack-model";
+import { LOCAL_ACCOUNT_ID, LOCAL_DATA_SOURCES, StackModel } from "./terraform/stack-model";
 import type { SynthesizedStack } from "./terraform/terraform-document";
 
 export interface SharedEmulators {
@@ -38,11 +40,22 @@ export interface StartStackOptions {
   functionLogs?: FunctionLogs;
 }
 
+/** What a client signs `AWS_IAM` requests with. */
+export interface ApiSigning {
+  region: string;
+  credentials: AwsCredentials;
+}
+
 export interface RunningStack {
   name: string;
   region: string;
   url: string;
+  /** How the API's callers authenticate (from its methods). */
+  auth: StageAuth;
+  /** The key to send as `x-api-key`, when a method requires one. */
   apiKey: string | null;
+  /** The credentials generated for this run to sign with, when a method is `AWS_IAM`. */
+  signing: ApiSigning | null;
   model: StackModel;
   tables: LocalTable[];
   queues: LocalQueue[];
@@ -63,7 +76,9 @@ export function notEmulated(stack: SynthesizedStack): string[] {
   const resourceTypes = Object.keys(stack.document.resource ?? {}).filter(
     (type) => !(type in EMULATED_TYPES),
   );
-  const dataTypes = Object.keys(stack.document.data ?? {}).map((type) => `data.${type}`);
+  const dataTypes = Object.keys(stack.document.data ?? {})
+    .filter((type) => !(LOCAL_DATA_SOURCES as readonly string[]).includes(type))
+    .map((type) => `data.${type}`);
   return [...resourceTypes, ...dataTypes].sort();
 }
 
@@ -113,14 +128,26 @@ export async function startStack(
       `stack ${stack.name}: expected one API Gateway stage, found ${stages.length}`,
     );
   }
+  const stage = stages[0];
+  const auth = stageAuthOf(stage);
+  const signing = auth === "iam" ? { region, credentials: generateCallerCredentials() } : null;
+  if (signing) stage.iam = { region, credentials: [signing.credentials] };
   const mutation = faults.orderMutation(stack.name);
   const detailsTable = tables.find((table) => table.streamArn !== undefined);
   const mutator =
     mutation && detailsTable ? new OrderMutator(dynamodb, detailsTable.name, options.log) : undefined;
   const api = await startRestApiServer(
-    stages[0],
+    stage,
     {
       dynamodb: { endpoint: emulators.dynamodbEndpoint, region, credentials: localCredentials },
+      // What API Gateway's logs keep and the caller never sees: DynamoDB's own error.
+      log: (entry) => {
+        if (entry.integrationError === undefined) return;
+        options.log?.(
+          `[api ${stack.name}] ${entry.requestId} ${entry.httpMethod} ${entry.path} -> ${entry.status}: ` +
+            `DynamoDB ${entry.integrationStatus} ${entry.integrationError}`,
+        );
+      },
       onExchange: mutator
         ? (request, result) => {
             const key = acceptedOrderKey(request, result);
@@ -132,7 +159,10 @@ export async function startStack(
     { port: options.port, host: options.host },
   );
   for (const [stageId] of model.resources("aws_api_gateway_stage")) {
-    model.setComputed("aws_api_gateway_stage", stageId, { invoke_url: api.url });
+    model.setComputed("aws_api_gateway_stage", stageId, {
+      invoke_url: api.url,
+      execution_arn: `arn:aws:execute-api:${region}:${LOCAL_ACCOUNT_ID}:${stage.apiId}/${stage.stageName}`,
+    });
   }
   const outputs = Object.fromEntries(
     Object.entries(stack.document.output ?? {}).map(([name, output]) => [
@@ -147,7 +177,9 @@ export async function startStack(
     name: stack.name,
     region,
     url: api.url,
-    apiKey: stages[0].apiKeys?.[0]?.value ?? null,
+    auth,
+    apiKey: stage.apiKeys?.[0]?.value ?? null,
+    signing,
     model,
     tables,
     queues,

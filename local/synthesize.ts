@@ -53,8 +53,14 @@ export function synthIsStale(
   return SOURCES.some((source) => newestModification(path.join(PROJECT_ROOT, source)) > synthesizedAt);
 }
 
-/** Runs the app command of cdktf.json, as `cdktf synth` does, into outdir. */
-export function synthesize(outdir: string = DEFAULT_OUTDIR, environment: Record<string, string> = {}): void {
+/**
+ * Runs the app command of cdktf.json, as `cdktf synth` does, into outdir. Returns what the app wrote to
+ * stderr on success: its warnings (such as CQRS_API_AUTH=none), for the caller to show.
+ */
+export function synthesize(
+  outdir: string = DEFAULT_OUTDIR,
+  environment: Record<string, string> = {},
+): string {
   const { app } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
   const result = spawnSync(app, {
     cwd: PROJECT_ROOT,
@@ -71,4 +77,5 @@ export function synthesize(outdir: string = DEFAULT_OUTDIR, environment: Record<
     path.join(outdir, SETTINGS_STAMP),
     JSON.stringify(stackSettingsOf({ ...process.env, ...environment })),
   );
+  return result.stderr ?? "";
 }

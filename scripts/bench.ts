@@ -21,6 +21,7 @@ import { MAX_RECORDS_PER_TRANSACTION } from "../functions/summary/ledger";
 import type { SummaryTables } from "../functions/summary/types";
 import { createTemplateContext, renderMappingTemplate } from "../local/apigateway";
 import { createDynamoDbLocalClients, startDynamoDbLocal } from "../local/dynamodb-local";
+import { apiTargetOf } from "../local/load/api-client";
 import { runLoad } from "../local/load/run-load";
 import { startLocalRuntime } from "../local/local-runtime";
 
@@ -212,7 +213,7 @@ async function benchEndToEnd(stack: string, orders: number): Promise<void> {
     if (!running) throw new Error(`stack ${stack} did not start`);
     line("runtime started in", `${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     memoryLine("memory after start");
-    const report = await runLoad({ url: running.url, apiKey: running.apiKey, orders, accounts: 10 });
+    const report = await runLoad({ ...apiTargetOf(running), orders, accounts: 10 });
     line(
       "orders accepted",
       `${report.accepted}/${report.sent} in ${report.sendSeconds.toFixed(1)} s ` +

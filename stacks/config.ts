@@ -33,12 +33,50 @@ export interface StateBackendSettings {
   readonly keyPrefix: string;
 }
 
+/** How callers authenticate to every method of the API (`CQRS_API_AUTH`). */
+export const API_AUTH_MODES = ["iam", "api_key", "none"] as const;
+export type ApiAuthMode = (typeof API_AUTH_MODES)[number];
+
+export const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
+
+/** The usage plan the client key belongs to: its throttle and quota. */
+export interface UsagePlanSettings {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly quotaLimit: number;
+  readonly quotaPeriod: (typeof QUOTA_PERIODS)[number];
+}
+
+export type ApiAuth =
+  /** `authorization = "AWS_IAM"`: SigV4-signed requests from identities allowed `execute-api:Invoke`. */
+  | { readonly mode: "iam" }
+  /** An `x-api-key` header holding the client key, attached to the stage through a usage plan. */
+  | { readonly mode: "api_key"; readonly usagePlan: UsagePlanSettings }
+  /** Open to anyone: the original demo. */
+  | { readonly mode: "none" };
+
 export interface ApiSettings {
   readonly stageName: string;
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
-  /** Both methods demand an `x-api-key` header holding a key attached to the stage through a usage plan. */
-  readonly apiKeyRequired: boolean;
+  readonly auth: ApiAuth;
+  /**
+   * Access logs and ERROR execution logs of the stage. API Gateway refuses them until the account has its
+   * CloudWatch role in the region (the account-setup stack, or one the account already has).
+   */
+  readonly accessLogs: boolean;
+  /** A WAFv2 web ACL in front of the stage, blocking an IP beyond this many requests per 5 minutes. */
+  readonly waf?: { readonly requestsPerIpPer5Minutes: number };
+}
+
+/** What the account-setup stack manages, once per account and region. */
+export interface AccountSetupSettings {
+  /** The API Gateway CloudWatch Logs role of the account in the region (`aws_api_gateway_account`). */
+  readonly manageApiGatewayRole: boolean;
+  /** The Terraform state bucket (CQRS_STATE_BUCKET, in CQRS_STATE_REGION). */
+  readonly manageStateBucket: boolean;
+  /** Where account-setup keeps its own state: a local file first, the state bucket once it exists. */
+  readonly stateBackend: "local" | "s3";
 }
 
 export interface ProjectConfig {
@@ -50,6 +88,7 @@ export interface ProjectConfig {
   readonly functionTimeoutSeconds: number;
   readonly state: StateBackendSettings;
   readonly api: ApiSettings;
+  readonly accountSetup: AccountSetupSettings;
   readonly stream: StreamMappingSettings;
   readonly queue: QueueSettings;
   readonly direct: ProjectionSettings;
@@ -113,9 +152,29 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   { variable: "CQRS_API_THROTTLE_BURST", defaultValue: "200", description: "Stage burst limit (requests)." },
   {
-    variable: "CQRS_API_KEY_REQUIRED",
-    defaultValue: "false",
-    description: "`true`: both methods demand an `x-api-key` header (a generated key, in a usage plan).",
+    variable: "CQRS_API_AUTH",
+    defaultValue: "iam",
+    description: "Every method: `iam` (SigV4), `api_key` or `none` (open); see Authentication.",
+  },
+  {
+    variable: "CQRS_API_KEY_THROTTLE_RATE",
+    defaultValue: "(CQRS_API_THROTTLE_RATE)",
+    description: "`api_key`: usage plan steady-state requests/second of the client key (1-10000).",
+  },
+  {
+    variable: "CQRS_API_KEY_THROTTLE_BURST",
+    defaultValue: "(CQRS_API_THROTTLE_BURST)",
+    description: "`api_key`: usage plan burst limit of the client key (1-5000).",
+  },
+  {
+    variable: "CQRS_API_KEY_QUOTA_LIMIT",
+    defaultValue: "100000",
+    description: "`api_key`: requests the client key may make per quota period (1-1000000000).",
+  },
+  {
+    variable: "CQRS_API_KEY_QUOTA_PERIOD",
+    defaultValue: "DAY",
+    description: "`api_key`: quota period, `DAY`, `WEEK` or `MONTH`.",
   },
   {
     variable: "CQRS_LOG_RETENTION_DAYS",
@@ -192,6 +251,40 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultValue: "2",
     description: "queued-projection: maximum concurrent apply-summary invocations (2-1000).",
   },
+  {
+    variable: "CQRS_API_ACCESS_LOGS",
+    defaultValue: "on",
+    description:
+      "`on`: stage access logs and ERROR execution logs (the account needs API Gateway's CloudWatch role: account-setup); `off`: none.",
+  },
+  {
+    variable: "CQRS_WAF",
+    defaultValue: "false",
+    description: "`true`: a WAFv2 web ACL on the stage: per-IP rate limit, AWS managed rule groups, logs.",
+  },
+  {
+    variable: "CQRS_WAF_RATE_LIMIT",
+    defaultValue: "1000",
+    description:
+      "With `CQRS_WAF`: requests one IP may make per 5 minutes before it is blocked (10-2000000000).",
+  },
+  {
+    variable: "CQRS_SETUP_API_GATEWAY_ROLE",
+    defaultValue: "true",
+    description:
+      "account-setup: manage the account's API Gateway CloudWatch Logs role in the region (`false` if the account has one).",
+  },
+  {
+    variable: "CQRS_SETUP_STATE_BUCKET",
+    defaultValue: "true",
+    description: "account-setup: manage the state bucket `CQRS_STATE_BUCKET` (`false` if it exists already).",
+  },
+  {
+    variable: "CQRS_SETUP_STATE_BACKEND",
+    defaultValue: "local",
+    description:
+      "account-setup's own state: `local` file (first deploy) or `s3` (in the state bucket, once it exists).",
+  },
 ];
 
 function defaultOf(variable: string): string {
@@ -200,25 +293,75 @@ function defaultOf(variable: string): string {
   return spec.defaultValue;
 }
 
+const given = (env: Env, variable: string): boolean => Boolean(env[variable]?.trim());
+
 function raw(env: Env, variable: string): string {
   const value = env[variable];
   return value === undefined || value.trim() === "" ? defaultOf(variable) : value.trim();
 }
 
-function integer(env: Env, variable: string, min: number, max: number): number {
-  const text = raw(env, variable);
+function integer(env: Env, variable: string, min: number, max: number, fallback?: number): number {
+  const text = !given(env, variable) && fallback !== undefined ? String(fallback) : raw(env, variable);
   if (!/^-?\d+$/.test(text) || Number(text) < min || Number(text) > max) {
     throw new ConfigError(`${variable} must be an integer from ${min} to ${max}, got "${text}"`);
   }
   return Number(text);
 }
 
-function flag(env: Env, variable: string): boolean {
+function oneOf<T extends string>(env: Env, variable: string, allowed: readonly T[]): T {
   const text = raw(env, variable);
-  if (text !== "true" && text !== "false") {
-    throw new ConfigError(`${variable} must be true or false, got "${text}"`);
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new ConfigError(`${variable} must be one of ${allowed.join(", ")}, got "${text}"`);
   }
-  return text === "true";
+  return text as T;
+}
+
+/** Settings that were removed, with what replaces them: setting one stops synthesis instead of being ignored. */
+const REMOVED_SETTINGS: Readonly<Record<string, string>> = {
+  CQRS_API_KEY_REQUIRED:
+    "CQRS_API_KEY_REQUIRED was replaced by CQRS_API_AUTH: unset it and set CQRS_API_AUTH=api_key to require an " +
+    "API key (the default, CQRS_API_AUTH=iam, requires SigV4-signed requests; none opens the API)",
+};
+
+const USAGE_PLAN_SETTINGS = [
+  "CQRS_API_KEY_THROTTLE_RATE",
+  "CQRS_API_KEY_THROTTLE_BURST",
+  "CQRS_API_KEY_QUOTA_LIMIT",
+  "CQRS_API_KEY_QUOTA_PERIOD",
+];
+
+function apiAuth(env: Env, stageRate: number, stageBurst: number): ApiAuth {
+  const mode = oneOf(env, "CQRS_API_AUTH", API_AUTH_MODES);
+  if (mode !== "api_key") {
+    const stray = USAGE_PLAN_SETTINGS.find((variable) => given(env, variable));
+    if (stray) {
+      throw new ConfigError(`${stray} applies only with CQRS_API_AUTH=api_key (CQRS_API_AUTH is ${mode})`);
+    }
+    return { mode };
+  }
+  return {
+    mode,
+    usagePlan: {
+      rateLimit: integer(env, "CQRS_API_KEY_THROTTLE_RATE", 1, 10000, stageRate),
+      burstLimit: integer(env, "CQRS_API_KEY_THROTTLE_BURST", 1, 5000, stageBurst),
+      quotaLimit: integer(env, "CQRS_API_KEY_QUOTA_LIMIT", 1, 1_000_000_000),
+      quotaPeriod: oneOf(env, "CQRS_API_KEY_QUOTA_PERIOD", QUOTA_PERIODS),
+    },
+  };
+}
+
+/** What synthesis warns about on stderr: settings that leave the stacks open. */
+export function securityWarnings(config: ProjectConfig): string[] {
+  return config.api.auth.mode === "none"
+    ? [
+        "CQRS_API_AUTH=none: both stacks' APIs accept unauthenticated requests; anyone who can reach them can " +
+          "read every summary and write orders. Use it only for the demo; the default is CQRS_API_AUTH=iam.",
+      ]
+    : [];
+}
+
+function flag(env: Env, variable: string): boolean {
+  return oneOf(env, variable, ["true", "false"] as const) === "true";
 }
 
 function matching(env: Env, variable: string, pattern: RegExp, allowed: string, fallback?: string): string {
@@ -235,6 +378,9 @@ const REGION_TEXT = "an AWS region name such as us-east-1";
 
 /** Reads the whole configuration; throws ConfigError on the first invalid value. */
 export function loadConfig(env: Env = process.env): ProjectConfig {
+  for (const [variable, replacement] of Object.entries(REMOVED_SETTINGS)) {
+    if (given(env, variable)) throw new ConfigError(replacement);
+  }
   const region = matching(env, "AWS_REGION", REGION, REGION_TEXT);
   const environment = matching(
     env,
@@ -255,6 +401,8 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       `CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10, got "${queueWindow}"`,
     );
   }
+  const throttlingRateLimit = integer(env, "CQRS_API_THROTTLE_RATE", 1, 10000);
+  const throttlingBurstLimit = integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000);
   const alarmTopic = env.CQRS_ALARM_TOPIC_ARN?.trim();
   if (alarmTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(alarmTopic)) {
     throw new ConfigError(
@@ -289,9 +437,18 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
         /^[A-Za-z0-9_-]{1,128}$/,
         "1-128 letters, digits, '_' or '-'",
       ),
-      throttlingRateLimit: integer(env, "CQRS_API_THROTTLE_RATE", 1, 10000),
-      throttlingBurstLimit: integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000),
-      apiKeyRequired: flag(env, "CQRS_API_KEY_REQUIRED"),
+      throttlingRateLimit,
+      throttlingBurstLimit,
+      auth: apiAuth(env, throttlingRateLimit, throttlingBurstLimit),
+      accessLogs: oneOf(env, "CQRS_API_ACCESS_LOGS", ["on", "off"] as const) === "on",
+      waf: flag(env, "CQRS_WAF")
+        ? { requestsPerIpPer5Minutes: integer(env, "CQRS_WAF_RATE_LIMIT", 10, 2_000_000_000) }
+        : undefined,
+    },
+    accountSetup: {
+      manageApiGatewayRole: flag(env, "CQRS_SETUP_API_GATEWAY_ROLE"),
+      manageStateBucket: flag(env, "CQRS_SETUP_STATE_BUCKET"),
+      stateBackend: oneOf(env, "CQRS_SETUP_STATE_BACKEND", ["local", "s3"] as const),
     },
     stream: {
       batchSize: integer(env, "CQRS_STREAM_BATCH_SIZE", 1, MAX_RECORDS_PER_BATCH),

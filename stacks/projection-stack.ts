@@ -5,7 +5,8 @@ import { ProjectionGuardrails } from "./aspects/projection-guardrails";
 import type { ProjectConfig, ProjectionSettings } from "./config";
 import { OrderTables } from "./constructs/order-tables";
 import { OrdersApi } from "./constructs/orders-api";
-import { useS3StateBackend } from "./constructs/state-backend";
+import { currentPartition } from "./constructs/partition";
+import { stateKey, useS3StateBackend } from "./constructs/state-backend";
 
 export const PROJECT_TAG = "cqrs-projections";
 
@@ -22,6 +23,8 @@ export abstract class ProjectionStack extends TerraformStack {
   public readonly namePrefix: string;
   public readonly tables: OrderTables;
   public readonly api: OrdersApi;
+  /** Partition of the region (`aws`, `aws-cn`, `aws-us-gov`, ...): every ARN the stacks build uses it. */
+  public readonly partition: string;
 
   protected constructor(
     scope: Construct,
@@ -36,11 +39,12 @@ export abstract class ProjectionStack extends TerraformStack {
 
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new ProjectionGuardrails());
-    useS3StateBackend(this, config.state, config.environment, stackName);
+    useS3StateBackend(this, config.state, stateKey(config.state, config.environment, stackName));
     new AwsProvider(this, "aws", {
       region: config.region,
       defaultTags: [{ tags: { project: PROJECT_TAG, stack: stackName, environment: config.environment } }],
     });
+    this.partition = currentPartition(this);
 
     this.tables = new OrderTables(this, "tables", {
       namePrefix: this.namePrefix,
@@ -55,10 +59,11 @@ export abstract class ProjectionStack extends TerraformStack {
       summaryTable: this.tables.summary,
       settings: config.api,
       logRetentionDays: config.logRetentionDays,
-      requireApiKey: config.api.apiKeyRequired,
+      partition: this.partition,
     });
 
     this.output("api_url", this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
+    this.output("api_auth", config.api.auth.mode, "How callers authenticate: iam, api_key or none");
     this.output("details_table_name", this.tables.details.name, "Table keeping every order");
     this.output("summary_table_name", this.tables.summary.name, "Table keeping one summary per account");
     this.output(
@@ -66,6 +71,13 @@ export abstract class ProjectionStack extends TerraformStack {
       this.tables.ledger.name,
       "Stream records already applied to the summary",
     );
+    if (config.api.auth.mode === "iam") {
+      this.output(
+        "api_invoke_resource_arn",
+        this.api.invokeResourceArn,
+        "Resource of an IAM policy allowing execute-api:Invoke on every method; sign requests with SigV4",
+      );
+    }
     if (this.api.apiKey) {
       this.output("api_key_id", this.api.apiKey.id, "Id of the client API key");
       new TerraformOutput(this, "api_key_value", {

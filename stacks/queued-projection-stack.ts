@@ -79,7 +79,7 @@ export class QueuedProjectionStack extends ProjectionStack {
       maximumBatchingWindowInSeconds: config.queue.maximumBatchingWindowInSeconds,
       scalingConfig: { maximumConcurrency: config.queue.maximumConcurrency },
       functionResponseTypes: ["ReportBatchItemFailures"],
-      dependsOn: [this.applier.function, consumePermissions],
+      dependsOn: [this.applier.function, this.applier.permissions, consumePermissions],
     });
 
     new ProjectionAlarms(this, "alarms", {

@@ -1,15 +1,27 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { DynamoDBClient, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { getSummary, postOrder } from "../../local/load/api-client";
-import { randomOrder } from "../../local/load/orders";
+import Big from "big.js";
+import fc from "fast-check";
+import { apiTargetOf, getSummary, postOrder } from "../../local/load/api-client";
+import { type Order, randomOrder } from "../../local/load/orders";
 import { runLoad } from "../../local/load/run-load";
 import { localClientConfig } from "../../local/local-credentials";
 import { type LocalRuntime, startLocalRuntime } from "../../local/local-runtime";
 import { seededRandom } from "../../local/seeded-random";
+import { EXECUTE_API_SERVICE, signRequest } from "../../local/sigv4";
 import type { RunningStack } from "../../local/stack-runtime";
+import { readWholeStream } from "../../local/verify/stream-reader";
+import { acceptedOrderDate, priceText, unicodeText } from "../support/order-arbitraries";
 
 /**
  * Short timeouts so that redrive after maxReceiveCount happens within a minute (visibility = 6 x 2 + 1 s,
@@ -95,17 +107,21 @@ test("runs both synthesized stacks and reports what it does not emulate", () => 
 });
 
 describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name) => {
-  test("200 orders over 5 accounts, with overwrites, converge to exact summaries", async () => {
+  test("200 orders over 5 accounts, 30 re-sent unchanged and changed, converge to exact summaries", async () => {
     const report = await runLoad({
-      url: stack(name).url,
+      ...apiTargetOf(stack(name)),
       orders: 200,
       accounts: 5,
-      overwriteRate: 0.15,
+      resendRate: 0.15,
       seed: 7,
       convergeTimeoutSeconds: 60,
     });
     expect(report.rejected).toEqual([]);
-    expect(report.accepted).toBe(200);
+    expect({ sent: report.sent, accepted: report.accepted, conflicts: report.conflicts }).toEqual({
+      sent: 230,
+      accepted: 200,
+      conflicts: 30,
+    });
     for (const check of report.accounts) {
       expect({
         account: check.expected.accountid,
@@ -132,6 +148,87 @@ describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name)
       expect(JSON.parse(answer.text)).toHaveProperty("message");
     }
     expect(await ordersOf(name, `${name}-bad`)).toBe(0);
+  });
+
+  test("an order is create-only: a changed re-send gets 409, an identical one 200, and both change nothing", async () => {
+    const target = stack(name);
+    const accountid = `${name}-create-only`;
+    const order = {
+      ...randomOrder(seededRandom(3), accountid, "v-1"),
+      orderdate: new Date().toISOString(),
+      city: "Z\u00fcrich \u2615 \u{1D11E} \uFFFF",
+    };
+    expect((await postOrder(target, order)).status).toBe(200);
+    const counted = await summaryOnceCounted(target, accountid, 1);
+    expect(counted).toMatchObject({ status: 200, count: 1 });
+
+    const conflict = await postOrder(target, { ...order, unitprice: 10000, quantity: 1000 });
+    expect(conflict.status).toBe(409);
+    expect(JSON.parse(conflict.text)).toEqual({
+      message: expect.stringContaining("exists"),
+      requestId: expect.any(String),
+    });
+    expect((await postOrder(target, order)).status).toBe(200);
+
+    // Nothing new reaches the stream: the details table holds one record for the key, and after the
+    // projection had time to see any, the summary is what it was.
+    const details = target.outputs.details_table_name as string;
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: details }));
+    const streams = new DynamoDBStreamsClient(localClientConfig(runtime.dynamodb.endpoint));
+    try {
+      const records = (await readWholeStream(streams, Table?.LatestStreamArn ?? "")).filter(
+        (record) => record.accountid === accountid,
+      );
+      expect(records.map((record) => record.eventName)).toEqual(["INSERT"]);
+    } finally {
+      streams.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await getSummary(target, accountid)).toEqual(counted);
+  });
+
+  test("IAM by default: unsigned, tampered and stale requests get 403 and write nothing; signed ones pass", async () => {
+    const target = stack(name);
+    expect(target.auth).toBe("iam");
+    const signing = target.signing as NonNullable<RunningStack["signing"]>;
+    expect(signing.credentials.accessKeyId).toMatch(/^LOCAL[A-Z0-9]{15}$/);
+    expect(target.outputs.api_invoke_resource_arn).toMatch(
+      /^arn:aws:execute-api:us-east-1:000000000000:[^/]+\/dev\/\*\/\*$/,
+    );
+    const order = randomOrder(seededRandom(3), `${name}-iam`, "v-1");
+    const url = new URL(`${target.url}/order`);
+    const body = JSON.stringify({ order });
+    const send = (headers: Record<string, string>) => fetch(url, { method: "POST", headers, body });
+    const sign = (signingDate?: Date) =>
+      signRequest(
+        { method: "POST", url, headers: { "content-type": "application/json" }, body },
+        { ...signing, service: EXECUTE_API_SERVICE },
+        signingDate,
+      );
+
+    const unsigned = await send({ "content-type": "application/json" });
+    expect(unsigned.status).toBe(403);
+    expect(await unsigned.json()).toEqual({
+      message: "Missing Authentication Token",
+      requestId: expect.any(String),
+    });
+    const good = await sign();
+    const tampered = await send({
+      ...good,
+      authorization: good.authorization.replace(/.$/, (c) => (c === "0" ? "1" : "0")),
+    });
+    expect(tampered.status).toBe(403);
+    expect(JSON.parse(await tampered.text()).message).toMatch(
+      /^The request signature we calculated does not match/,
+    );
+    const stale = await send(await sign(new Date(Date.now() - 6 * 60_000)));
+    expect(stale.status).toBe(403);
+    expect(JSON.parse(await stale.text()).message).toMatch(/^Signature expired: /);
+    expect((await getSummary({ url: target.url }, order.accountid)).status).toBe(403);
+    expect(await ordersOf(name, order.accountid)).toBe(0);
+
+    expect((await send(good)).status).toBe(200);
+    expect(await ordersOf(name, order.accountid)).toBe(1);
   });
 
   test("an unknown account gets a JSON 404", async () => {
@@ -193,4 +290,97 @@ test("queued: a message the projection cannot handle lands in the DLQ after maxR
   const reading = await summaryOnceCounted(queued, "queued-poison-neighbour", 4);
   expect(reading).toMatchObject({ status: 200, count: 4 });
   expect((await drain(queued.outputs.failure_queue_url as string, 1, 1_000)).length).toBe(0);
+}, 120_000);
+
+interface SentOrder {
+  order: Order;
+  /** The JSON number text of unitprice in the request body. */
+  price: string;
+}
+
+/** One order line of the contract: any Unicode text, every timestamp shape, prices with up to 4 decimals. */
+const contractOrder = fc.record({
+  vendorText: unicodeText(58),
+  orderdate: acceptedOrderDate,
+  city: unicodeText(100),
+  coffeetype: unicodeText(50),
+  coffeesize: unicodeText(20),
+  price: priceText,
+  quantity: fc.integer({ min: 1, max: 1000 }),
+});
+
+let run = 0;
+
+async function storedOrder(stack: RunningStack, order: Order) {
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({
+      TableName: stack.outputs.details_table_name as string,
+      Key: { accountid: { S: order.accountid }, vendorid: { S: order.vendorid } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+test("every valid order is stored byte-exact and counted exactly, on both stacks (property)", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), contractOrder), { minLength: 1, maxLength: 8 }),
+      async (lines) => {
+        run += 1;
+        const sent: SentOrder[] = lines.map(([account, line], index) => ({
+          price: line.price,
+          order: {
+            accountid: `contract-${run}-${account}`,
+            vendorid: `${index}:${line.vendorText}`,
+            orderdate: line.orderdate,
+            city: line.city,
+            coffeetype: line.coffeetype,
+            coffeesize: line.coffeesize,
+            unitprice: Number(line.price),
+            quantity: line.quantity,
+          },
+        }));
+        for (const stack of runtime.stacks) {
+          const answers = await Promise.all(sent.map(({ order }) => postOrder(stack, order)));
+          expect(answers.map((answer) => answer.status)).toEqual(sent.map(() => 200));
+
+          for (const { order, price } of sent) {
+            expect(await storedOrder(stack, order)).toEqual({
+              accountid: { S: order.accountid },
+              vendorid: { S: order.vendorid },
+              orderdate: { S: order.orderdate },
+              city: { S: order.city },
+              coffeetype: { S: order.coffeetype },
+              coffeesize: { S: order.coffeesize },
+              unitprice: { N: price },
+              quantity: { N: String(order.quantity) },
+            });
+          }
+
+          const accounts = [...new Set(sent.map(({ order }) => order.accountid))];
+          for (const accountid of accounts) {
+            const mine = sent.filter(({ order }) => order.accountid === accountid);
+            const total = mine.reduce(
+              (sum, { order, price }) => sum.plus(Big(price).times(order.quantity)),
+              Big(0),
+            );
+            const reading = await summaryOnceCounted(stack, accountid, mine.length);
+            expect({
+              stack: stack.name,
+              status: reading.status,
+              total: reading.total,
+              count: reading.count,
+            }).toEqual({
+              stack: stack.name,
+              status: 200,
+              total: total.toString(),
+              count: mine.length,
+            });
+          }
+        }
+      },
+    ),
+    { numRuns: 4 },
+  );
 }, 120_000);

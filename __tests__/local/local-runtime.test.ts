@@ -4,13 +4,27 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalRuntimeError, portSetting, startLocalRuntime } from "../../local/local-runtime";
 
-/** A cdktf.out with a manifest naming both stacks: enough for the checks made before anything starts. */
+/**
+ * A cdktf.out with the three stacks, two of them serving an API: enough for the checks made before
+ * anything starts.
+ */
 function fakeOutdir(): string {
   const outdir = mkdtempSync(path.join(tmpdir(), "cqrs-runtime-"));
-  mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+  const stacks: Record<string, string> = {
+    "account-setup": "aws_api_gateway_account",
+    "direct-projection": "aws_api_gateway_rest_api",
+    "queued-projection": "aws_api_gateway_rest_api",
+  };
+  for (const [name, resourceType] of Object.entries(stacks)) {
+    mkdirSync(path.join(outdir, "stacks", name), { recursive: true });
+    writeFileSync(
+      path.join(outdir, "stacks", name, "cdk.tf.json"),
+      JSON.stringify({ resource: { [resourceType]: { it: {} } } }),
+    );
+  }
   writeFileSync(
     path.join(outdir, "manifest.json"),
-    JSON.stringify({ stacks: { "direct-projection": {}, "queued-projection": {} } }),
+    JSON.stringify({ stacks: Object.fromEntries(Object.keys(stacks).map((name) => [name, {}])) }),
   );
   return outdir;
 }
@@ -46,10 +60,20 @@ describe("startLocalRuntime refuses before starting anything", () => {
     );
   });
 
-  test("an unknown stack, naming the synthesized ones", async () => {
+  test("an unknown stack, naming the ones that run", async () => {
     await expect(
       startLocalRuntime({ outdir, synth: false, stateDir: null, stacks: ["nope"] }),
-    ).rejects.toThrow('unknown stack "nope": synthesized stacks are direct-projection, queued-projection');
+    ).rejects.toThrow(
+      'unknown stack "nope": the stacks that run locally are direct-projection, queued-projection',
+    );
+  });
+
+  test("the account-setup stack, saying why it does not run", async () => {
+    await expect(
+      startLocalRuntime({ outdir, synth: false, stateDir: null, stacks: ["account-setup"] }),
+    ).rejects.toThrow(
+      'stack "account-setup" holds account-wide settings only and has nothing to run locally: run direct-projection or queued-projection',
+    );
   });
 
   test("port settings follow the stack name", () => {

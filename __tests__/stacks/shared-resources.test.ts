@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/constructs/bundled-function";
+import { methodSettingsPath } from "../../stacks/constructs/orders-api";
 import { unescapeTerraformTemplate } from "../../stacks/constructs/templates";
 import {
   defaultConfig,
@@ -14,6 +15,10 @@ import {
   synthQueued,
   type TerraformJson,
 } from "./synth-helpers";
+
+/** How the stacks spell the partition in ARNs: read from the provider, never `aws` itself. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform expression, not a JavaScript one
+const PARTITION = "${data.aws_partition.partition.partition}";
 
 const template = (name: string) => readFileSync(path.join(__dirname, "..", "..", "templates", name), "utf8");
 
@@ -90,10 +95,10 @@ describe.each([
     expect(count("aws_api_gateway_method")).toBe(2);
     expect(count("aws_api_gateway_integration")).toBe(2);
     expect(count("aws_api_gateway_integration_response")).toBe(6);
-    expect(count("aws_api_gateway_method_response")).toBe(7);
+    expect(count("aws_api_gateway_method_response")).toBe(10);
     expect(count("aws_api_gateway_model")).toBe(1);
     expect(count("aws_api_gateway_request_validator")).toBe(2);
-    expect(count("aws_api_gateway_gateway_response")).toBe(2);
+    expect(count("aws_api_gateway_gateway_response")).toBe(4);
     expect(count("aws_api_gateway_deployment")).toBe(1);
     expect(count("aws_api_gateway_stage")).toBe(1);
     expect(count("aws_api_gateway_account")).toBe(0);
@@ -110,7 +115,7 @@ describe.each([
     expect(integration).toMatchObject({
       type: "AWS",
       integration_http_method: "POST",
-      uri: "arn:aws:apigateway:us-east-1:dynamodb:action/PutItem",
+      uri: `arn:${PARTITION}:apigateway:us-east-1:dynamodb:action/PutItem`,
       passthrough_behavior: "NEVER",
       credentials: ref(json, "aws_iam_role", "orders-api_role", "arn"),
     });
@@ -127,7 +132,7 @@ describe.each([
   test("GET /{accountid} gets from summary with the verbatim templates and may answer 404", () => {
     const integration = resourceNamed(json, "aws_api_gateway_integration", "get-summary");
     expect(integration).toMatchObject({
-      uri: "arn:aws:apigateway:us-east-1:dynamodb:action/GetItem",
+      uri: `arn:${PARTITION}:apigateway:us-east-1:dynamodb:action/GetItem`,
       passthrough_behavior: "NEVER",
     });
     const templates = integration.request_templates as Record<string, string>;
@@ -141,7 +146,42 @@ describe.each([
       .filter(([id]) => id.includes("get-summary"))
       .map(([, r]) => r.status_code)
       .sort();
-    expect(codes).toEqual(["200", "400", "404", "500"]);
+    expect(codes).toEqual(["200", "400", "404", "429", "500"]);
+  });
+
+  test("POST /order may answer 409 (create-only orders) and 429 (DynamoDB throughput), set by the error template", () => {
+    const codes = Object.entries(resources(json, "aws_api_gateway_method_response"))
+      .filter(([id]) => id.includes("post-order"))
+      .map(([, r]) => r.status_code)
+      .sort();
+    expect(codes).toEqual(["200", "400", "409", "429", "500"]);
+    expect(template("order-request.vtl")).toContain(
+      '"ConditionExpression": "attribute_not_exists(#accountid) OR (',
+    );
+  });
+
+  test("GET /{accountid} is throttled to the summary table's eventually consistent reads, in its own method settings", () => {
+    const settings = resourceNamed(json, "aws_api_gateway_method_settings", "summary-read-throttle");
+    expect(settings).toEqual({
+      rest_api_id: ref(json, "aws_api_gateway_rest_api", "orders-api", "id"),
+      stage_name: ref(json, "aws_api_gateway_stage", "orders-api", "stage_name"),
+      method_path: "~1{accountid}/GET",
+      settings: { throttling_rate_limit: capacity.read * 2, throttling_burst_limit: capacity.read * 2 },
+    });
+  });
+
+  test("API Gateway's own errors answer in the API's JSON error shape", () => {
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+      const response = Object.values(resources(json, "aws_api_gateway_gateway_response")).find(
+        (r) => r.response_type === type,
+      );
+      expect(response?.status_code).toBeUndefined();
+      expect(
+        unescapeTerraformTemplate(
+          (response?.response_templates as Record<string, string> | undefined)?.["application/json"] ?? "",
+        ),
+      ).toBe(template("gateway-error.tpl"));
+    }
   });
 
   test("DynamoDB client errors map to 400 and server errors to 500 with the JSON error template", () => {
@@ -212,7 +252,21 @@ describe.each([
     });
     expect(resourceNamed(json, "aws_api_gateway_method_settings", "throttling")).toMatchObject({
       method_path: "*/*",
-      settings: { throttling_rate_limit: 100, throttling_burst_limit: 200 },
+      settings: {
+        throttling_rate_limit: 100,
+        throttling_burst_limit: 200,
+        metrics_enabled: true,
+        logging_level: "ERROR",
+        data_trace_enabled: false,
+      },
+    });
+  });
+
+  test("CQRS_API_ACCESS_LOGS=off: no access log settings and no execution logging", () => {
+    const { json: quiet } = synthDirect(defaultConfig({ CQRS_API_ACCESS_LOGS: "off" }));
+    expect(resourceNamed(quiet, "aws_api_gateway_stage", "stage")).not.toHaveProperty("access_log_settings");
+    expect(resourceNamed(quiet, "aws_api_gateway_method_settings", "throttling")).toMatchObject({
+      settings: { logging_level: "OFF" },
     });
   });
 
@@ -278,7 +332,7 @@ describe("configuration reaches the synthesized stacks", () => {
       write_capacity: 7,
     });
     expect(resourceNamed(json, "aws_api_gateway_integration", "post-order").uri).toBe(
-      "arn:aws:apigateway:eu-west-1:dynamodb:action/PutItem",
+      `arn:${PARTITION}:apigateway:eu-west-1:dynamodb:action/PutItem`,
     );
     expect(resourceNamed(json, "aws_api_gateway_stage", "stage").stage_name).toBe("v1");
   });
@@ -319,5 +373,67 @@ describe("alarms", () => {
     expect(() => defaultConfig({ CQRS_ALARM_TOPIC_ARN: "oncall" })).toThrow(
       /CQRS_ALARM_TOPIC_ARN must be an SNS topic ARN/,
     );
+  });
+});
+
+describe("CQRS_WAF", () => {
+  test("off by default", () => {
+    expect(resources(synthDirect().json, "aws_wafv2_web_acl")).toEqual({});
+  });
+
+  test("true: a regional web ACL on the stage with a per-IP rate limit, managed rule groups and logs", () => {
+    const { json } = synthQueued(defaultConfig({ CQRS_WAF: "true", CQRS_WAF_RATE_LIMIT: "500" }));
+    const acl = resourceNamed(json, "aws_wafv2_web_acl", "waf");
+    expect(acl).toMatchObject({ scope: "REGIONAL", default_action: { allow: {} } });
+    const rules = acl.rule as { name: string; priority: number; statement: Record<string, unknown> }[];
+    expect(rules.map((r) => [r.priority, r.name])).toEqual([
+      [0, "rate-limit-per-ip"],
+      [1, "AWSManagedRulesCommonRuleSet"],
+      [2, "AWSManagedRulesKnownBadInputsRuleSet"],
+    ]);
+    expect(rules[0].statement).toEqual({
+      rate_based_statement: { limit: 500, aggregate_key_type: "IP", evaluation_window_sec: 300 },
+    });
+    expect(resourceNamed(json, "aws_wafv2_web_acl_association", "waf")).toEqual(
+      expect.objectContaining({
+        resource_arn: ref(json, "aws_api_gateway_stage", "stage", "arn"),
+        web_acl_arn: ref(json, "aws_wafv2_web_acl", "waf", "arn"),
+      }),
+    );
+    expect(resourceNamed(json, "aws_cloudwatch_log_group", "waf").name).toBe(
+      "aws-waf-logs-cqrs-queued-dev-orders",
+    );
+    expect(
+      resourceNamed(json, "aws_wafv2_web_acl_logging_configuration", "waf").log_destination_configs,
+    ).toEqual([ref(json, "aws_cloudwatch_log_group", "waf", "arn")]);
+  });
+
+  test("a rate limit out of range names the setting", () => {
+    expect(() => defaultConfig({ CQRS_WAF: "true", CQRS_WAF_RATE_LIMIT: "5" })).toThrow(
+      'CQRS_WAF_RATE_LIMIT must be an integer from 10 to 2000000000, got "5"',
+    );
+  });
+});
+
+test("the REST API is replaced create-before-destroy", () => {
+  expect(resourceNamed(synthDirect().json, "aws_api_gateway_rest_api", "orders-api").lifecycle).toEqual({
+    create_before_destroy: true,
+  });
+});
+
+describe("summary read throttle", () => {
+  test("follows the configured read capacity", () => {
+    const { json } = synthDirect(defaultConfig({ CQRS_DIRECT_SUMMARY_RCU: "7" }));
+    expect(resourceNamed(json, "aws_api_gateway_method_settings", "summary-read-throttle").settings).toEqual({
+      throttling_rate_limit: 14,
+      throttling_burst_limit: 14,
+    });
+  });
+
+  test.each([
+    ["/{accountid}", "GET", "~1{accountid}/GET"],
+    ["/orders/{id}/lines", "POST", "~1orders~1{id}~1lines/POST"],
+  ])("the method settings key of %s %s is %s", (resourcePath, method, key) => {
+    expect(methodSettingsPath(resourcePath, method)).toBe(key);
   });
 });

@@ -1,4 +1,5 @@
 import { type App, Testing } from "cdktf";
+import { AccountSetupStack } from "../../stacks/account-setup-stack";
 import { loadConfig, type ProjectConfig } from "../../stacks/config";
 import { DirectProjectionStack } from "../../stacks/direct-projection-stack";
 import { QueuedProjectionStack } from "../../stacks/queued-projection-stack";
@@ -24,6 +25,15 @@ export function synthDirect(config: ProjectConfig = defaultConfig()): { text: st
 
 export function synthQueued(config: ProjectConfig = defaultConfig()): { text: string; json: TerraformJson } {
   const stack = new QueuedProjectionStack(Testing.app() as App, config);
+  const text = Testing.synth(stack, true);
+  return { text, json: JSON.parse(text) };
+}
+
+export function synthAccountSetup(config: ProjectConfig = defaultConfig()): {
+  text: string;
+  json: TerraformJson;
+} {
+  const stack = new AccountSetupStack(Testing.app() as App, config);
   const text = Testing.synth(stack, true);
   return { text, json: JSON.parse(text) };
 }

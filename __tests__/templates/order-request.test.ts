@@ -18,20 +18,29 @@ function renderPutItem(order: Record<string, unknown>) {
 }
 
 describe("order-request.vtl", () => {
-  it("turns the demo client's order into a PutItem on the details table", () => {
+  it("turns the demo client's order into a create-only PutItem on the details table", () => {
     const { request } = renderPutItem(demoOrder);
+    const content = {
+      orderdate: { S: "2021-12-01 10:15:30.123456" },
+      city: { S: "Seattle" },
+      coffeetype: { S: "Latte" },
+      coffeesize: { S: "Large" },
+      unitprice: { N: "3.5" },
+      quantity: { N: "2" },
+    };
     expect(request).toEqual({
       TableName: "details-table",
-      Item: {
-        accountid: { S: "acct-0042" },
-        vendorid: { S: "vendor-7" },
-        orderdate: { S: "2021-12-01 10:15:30.123456" },
-        city: { S: "Seattle" },
-        coffeetype: { S: "Latte" },
-        coffeesize: { S: "Large" },
-        unitprice: { N: "3.5" },
-        quantity: { N: "2" },
-      },
+      Item: { accountid: { S: "acct-0042" }, vendorid: { S: "vendor-7" }, ...content },
+      ConditionExpression:
+        "attribute_not_exists(#accountid) OR (#orderdate = :orderdate AND #city = :city AND " +
+        "#coffeetype = :coffeetype AND #coffeesize = :coffeesize AND #unitprice = :unitprice AND " +
+        "#quantity = :quantity)",
+      ExpressionAttributeNames: Object.fromEntries(
+        ["accountid", ...Object.keys(content)].map((name) => [`#${name}`, name]),
+      ),
+      ExpressionAttributeValues: Object.fromEntries(
+        Object.entries(content).map(([name, value]) => [`:${name}`, value]),
+      ),
     });
   });
 
@@ -60,11 +69,20 @@ describe("order-request.vtl", () => {
         coffeesize: hostile,
       };
       const { request } = renderPutItem(order);
-      expect(Object.keys(request).sort()).toEqual(["Item", "TableName"]);
+      expect(Object.keys(request).sort()).toEqual([
+        "ConditionExpression",
+        "ExpressionAttributeNames",
+        "ExpressionAttributeValues",
+        "Item",
+        "TableName",
+      ]);
       expect(request.TableName).toBe("details-table");
       expect(Object.keys(request.Item).sort()).toEqual(Object.keys(demoOrder).sort());
       for (const attribute of ["accountid", "vendorid", "orderdate", "city", "coffeetype", "coffeesize"]) {
         expect(request.Item[attribute]).toEqual({ S: hostile });
+      }
+      for (const attribute of ["orderdate", "city", "coffeetype", "coffeesize"]) {
+        expect(request.ExpressionAttributeValues[`:${attribute}`]).toEqual({ S: hostile });
       }
     },
   );
@@ -78,6 +96,7 @@ describe("order-request.vtl", () => {
           const { request } = renderPutItem({ ...demoOrder, city, coffeetype });
           expect(request.Item.city).toEqual({ S: city });
           expect(request.Item.coffeetype).toEqual({ S: coffeetype });
+          expect(request.ExpressionAttributeValues[":city"]).toEqual({ S: city });
         },
       ),
       { numRuns: 300 },

@@ -46,7 +46,7 @@ describe("summary-response.vtl", () => {
   it("answers 404 with a JSON message when GetItem found no item", () => {
     const { output, context } = render("summary-response.vtl", "{}");
     expect(overriddenStatus(context)).toBe(404);
-    expect(JSON.parse(output)).toEqual({ message: "No orders found for this account" });
+    expect(JSON.parse(output)).toEqual({ message: "No orders found for this account", requestId: "req-123" });
   });
 });
 
@@ -59,36 +59,69 @@ describe("order-response.vtl", () => {
 });
 
 describe("error-response.vtl", () => {
-  it("passes on only DynamoDB's short error type and message", () => {
-    const { output } = render(
+  it.each([
+    [
+      "a table that does not exist",
+      "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+      "Requested resource not found: Table: details-table not found",
+    ],
+    ["a serialization error", "com.amazon.coral.service#SerializationException", `Unexpected "}" it's`],
+    ["an internal error", "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"],
+  ])(
+    "answers %s with a fixed message and the request id, never DynamoDB's type or message",
+    (_name, type, message) => {
+      const { output, context } = render(
+        "error-response.vtl",
+        JSON.stringify({ __type: type, message, Message: message }),
+      );
+      expect(JSON.parse(output)).toEqual({
+        message: "The request could not be processed",
+        requestId: "req-123",
+      });
+      expect(output).not.toContain(type.replace(/^.*#/, ""));
+      expect(overriddenStatus(context)).toBeUndefined();
+    },
+  );
+
+  it("answers a failed create-only condition with 409, without DynamoDB's text", () => {
+    const { output, context } = render(
       "error-response.vtl",
       JSON.stringify({
-        __type: "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
-        message: "Requested resource not found",
+        __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+        message: "The conditional request failed",
       }),
     );
+    expect(overriddenStatus(context)).toBe(409);
     expect(JSON.parse(output)).toEqual({
-      message: "Requested resource not found",
-      type: "ResourceNotFoundException",
+      message: "An order with this accountid and vendorid exists with different content; it was not changed",
+      requestId: "req-123",
     });
   });
 
-  it("reads the capitalised Message field and escapes quotes in it", () => {
-    const { output } = render(
-      "error-response.vtl",
-      JSON.stringify({
-        __type: "com.amazon.coral.service#SerializationException",
-        Message: `Unexpected "}" it's`,
-      }),
-    );
-    expect(JSON.parse(output)).toEqual({ message: `Unexpected "}" it's`, type: "SerializationException" });
-  });
+  it.each(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"])(
+    "answers the throughput error %s with 429, never 400",
+    (error) => {
+      const { output, context } = render(
+        "error-response.vtl",
+        JSON.stringify({
+          __type: `com.amazonaws.dynamodb.v20120810#${error}`,
+          message: "The level of configured provisioned throughput for the table was exceeded",
+        }),
+      );
+      expect(overriddenStatus(context)).toBe(429);
+      expect(JSON.parse(output)).toEqual({
+        message: "Too many requests: retry later, with backoff",
+        requestId: "req-123",
+      });
+      expect(output).not.toContain(error);
+    },
+  );
 
   it("still answers valid JSON when the error body is empty", () => {
     const { output } = render("error-response.vtl", "");
     expect(JSON.parse(output)).toEqual({
       message: "The request could not be processed",
-      type: "UnknownError",
+      requestId: "req-123",
     });
   });
 });

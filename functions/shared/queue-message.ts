@@ -15,15 +15,22 @@ export function toQueueMessageBody(record: DynamoDBRecord): string {
       SequenceNumber: record.dynamodb?.SequenceNumber,
     },
   };
-  return escapeCharactersSqsRejects(JSON.stringify(message));
+  return asciiJson(message);
 }
 
 /**
- * SQS refuses bodies containing U+FFFE or U+FFFF, which a string attribute may hold. Outside
- * JSON syntax they cannot occur, so writing them as JSON \uXXXX escapes keeps the JSON value identical.
+ * JSON text in printable ASCII only: JSON.stringify, then every other UTF-16 unit written as \uXXXX.
+ * Outside strings JSON.stringify emits only printable ASCII, so the escapes land inside strings, where
+ * JSON.parse turns them back into the same units (lone surrogates included). SQS accepts only
+ * #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF in a body
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html), while a
+ * DynamoDB string may hold U+FFFE, U+FFFF or control characters: an ASCII body is valid for every item.
  */
-function escapeCharactersSqsRejects(json: string): string {
-  return json.replace(/[\uFFFE\uFFFF]/g, (character) => `\\u${character.charCodeAt(0).toString(16)}`);
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[^\x20-\x7e]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** The change record in a summary-updates message body; throws UnprocessableRecordError if it is not one. */

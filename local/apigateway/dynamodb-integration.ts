@@ -1,4 +1,4 @@
-import { type AwsCredentials, signRequest } from "./sigv4";
+import { type AwsCredentials, signRequest } from "../sigv4";
 
 /** Where the local API Gateway sends DynamoDB actions (DynamoDB Local or a real endpoint). */
 export interface DynamoDbTarget {
@@ -13,9 +13,9 @@ export interface ServiceResponse {
   body: string;
 }
 
-/** `arn:aws:apigateway:<region>:dynamodb:action/<Action>` -> "<Action>". */
+/** `arn:<partition>:apigateway:<region>:dynamodb:action/<Action>` -> "<Action>". */
 export function dynamoDbActionOf(uri: string): string {
-  const match = /^arn:aws:apigateway:[^:]*:dynamodb:action\/([A-Za-z]+)$/.exec(uri);
+  const match = /^arn:aws[a-z-]*:apigateway:[^:]*:dynamodb:action\/([A-Za-z]+)$/.exec(uri);
   if (!match) throw new Error(`Only DynamoDB action integrations are emulated, got uri ${uri}`);
   return match[1];
 }
@@ -32,7 +32,7 @@ export async function invokeDynamoDbAction(
 ): Promise<ServiceResponse> {
   if (!isJson(body)) return serializationException();
   const url = new URL("/", target.endpoint);
-  const headers = signRequest(
+  const headers = await signRequest(
     {
       method: "POST",
       url,
@@ -42,11 +42,8 @@ export async function invokeDynamoDbAction(
       },
       body,
     },
-    target.credentials,
-    target.region,
-    "dynamodb",
+    { credentials: target.credentials, region: target.region, service: "dynamodb" },
   );
-  delete headers.host;
   const response = await fetch(url, { method: "POST", headers, body, signal });
   return {
     statusCode: response.status,

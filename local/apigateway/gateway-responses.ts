@@ -5,6 +5,8 @@ export interface GatewayError {
   responseType: GatewayResponseType;
   message: string;
   validationErrorString?: string;
+  /** x-amzn-errortype when it differs from the type's usual one (e.g. IncompleteSignatureException). */
+  errorType?: string;
 }
 
 export interface HttpResult {
@@ -19,6 +21,9 @@ const builtIn: Record<GatewayResponseType, { statusCode: number; errorType: stri
   MISSING_AUTHENTICATION_TOKEN: { statusCode: 403, errorType: "MissingAuthenticationTokenException" },
   INVALID_API_KEY: { statusCode: 403, errorType: "ForbiddenException" },
   ACCESS_DENIED: { statusCode: 403, errorType: "AccessDeniedException" },
+  INVALID_SIGNATURE: { statusCode: 403, errorType: "InvalidSignatureException" },
+  // AWS's 403 troubleshooting article lists "Signature expired" with this error type.
+  EXPIRED_TOKEN: { statusCode: 403, errorType: "InvalidSignatureException" },
   BAD_REQUEST_BODY: { statusCode: 400, errorType: "BadRequestException" },
   BAD_REQUEST_PARAMETERS: { statusCode: 400, errorType: "BadRequestException" },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, errorType: "UnsupportedMediaTypeException" },
@@ -61,7 +66,7 @@ export function gatewayResponse(
   };
   const headers: Record<string, string> = {
     "content-type": contentType,
-    "x-amzn-errortype": builtIn[error.responseType].errorType,
+    "x-amzn-errortype": error.errorType ?? builtIn[error.responseType].errorType,
     ...staticHeaders(
       { ...fallback?.responseParameters, ...own?.responseParameters },
       "gatewayresponse.header.",

@@ -6,6 +6,7 @@ import {
   type ServiceResponse,
 } from "./dynamodb-integration";
 import { type GatewayError, gatewayResponse, type HttpResult, staticHeaders } from "./gateway-responses";
+import { verifyIamSignature } from "./iam-authorization";
 import { findTemplate, mediaTypeOf, selectTemplate } from "./media-type";
 import { missingRequiredParameters, validateBody } from "./request-validation";
 import { findMethod, matchResource } from "./route-matching";
@@ -36,6 +37,8 @@ export interface RestApiAccessLog {
   status: number;
   resourcePath?: string;
   integrationStatus?: number;
+  /** DynamoDB's own error body (`__type`, message), which the caller never sees. */
+  integrationError?: string;
   errorType?: string;
   errorMessage?: string;
   latencyMs: number;
@@ -54,7 +57,7 @@ class GatewayFailure extends Error {
   }
 }
 
-/** Runs one request through the stage: routing, api key, validation, templates, DynamoDB, responses. */
+/** Runs one request through the stage: routing, authorization, api key, validation, templates, DynamoDB, responses. */
 export async function handleRestApiRequest(
   api: RestApiDefinition,
   deps: RestApiDependencies,
@@ -109,7 +112,10 @@ export async function handleRestApiRequest(
         message: "Missing Authentication Token",
       });
     }
-    if (method.authorization !== "NONE") {
+    if (method.authorization === "AWS_IAM") {
+      const verdict = await verifyIamSignature(request, api.iam, new Date(started));
+      if (!verdict.allowed) throw new GatewayFailure(verdict.error);
+    } else if (method.authorization !== "NONE") {
       throw new GatewayFailure({ responseType: "ACCESS_DENIED", message: "Forbidden" });
     }
     if (method.apiKeyRequired && !api.apiKeys?.some((key) => key.enabled !== false && key.value === apiKey)) {
@@ -122,7 +128,10 @@ export async function handleRestApiRequest(
     };
     validateRequest(method, params, request);
     const result = await integrate(api, deps, method, params, request, context, accept);
-    log(result.response.statusCode, { integrationStatus: result.integrationStatus });
+    log(result.response.statusCode, {
+      integrationStatus: result.integrationStatus,
+      integrationError: result.integrationStatus >= 300 ? result.integrationBody : undefined,
+    });
     return result.response;
   } catch (caught) {
     const error: GatewayError =
@@ -175,7 +184,7 @@ async function integrate(
   request: RestApiRequest,
   context: TemplateContext,
   accept: string | undefined,
-): Promise<{ response: HttpResult; integrationStatus: number }> {
+): Promise<{ response: HttpResult; integrationStatus: number; integrationBody: string }> {
   const integration = method.integration;
   const action = dynamoDbActionOf(integration.uri);
   const integrationBody = renderIntegrationRequest(api, method, params, request, context);
@@ -217,7 +226,11 @@ async function integrate(
     "x-amzn-requestid": String(context.requestId),
   };
   const statusCode = overriddenStatus(context) ?? Number(selected.statusCode);
-  return { response: { statusCode, headers, body }, integrationStatus: service.statusCode };
+  return {
+    response: { statusCode, headers, body },
+    integrationStatus: service.statusCode,
+    integrationBody: service.body,
+  };
 }
 
 /** Picks the request template by Content-Type and applies the passthrough behaviour. */

@@ -1,8 +1,9 @@
 /**
  * java.lang.String's regex methods (replaceAll, replaceFirst, matches, split) on top of JS RegExp.
  * Java and JS regex syntax agree for the patterns mapping templates use; leading embedded flags
- * `(?i)`, `(?s)`, `(?m)` and `\Q...\E` quoting are translated, other Java-only syntax
- * (possessive quantifiers, `\p{Alpha}` classes) is not.
+ * `(?i)`, `(?s)`, `(?m)`, `\Q...\E` quoting and `$` are translated, other Java-only syntax
+ * (possessive quantifiers, `\p{Alpha}` classes) is not. Java's `$` (without MULTILINE) also matches
+ * before one final line terminator: `"a$"` finds a match in `"a\n"` (checked with OpenJDK 17).
  */
 export function javaReplaceAll(subject: string, regex: string, replacement: string): string {
   return subject.replace(toJsRegExp(regex, "g"), javaReplacer(replacement));
@@ -10,6 +11,11 @@ export function javaReplaceAll(subject: string, regex: string, replacement: stri
 
 export function javaReplaceFirst(subject: string, regex: string, replacement: string): string {
   return subject.replace(toJsRegExp(regex, ""), javaReplacer(replacement));
+}
+
+/** Matcher.find(): whether the pattern matches anywhere in the subject (how JSON Schema applies `pattern`). */
+export function javaFind(subject: string, regex: string): boolean {
+  return toJsRegExp(regex, "").test(subject);
 }
 
 export function javaMatches(subject: string, regex: string): boolean {
@@ -51,7 +57,31 @@ function translatePattern(regex: string): { source: string; flags: string } {
   source = source.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_quoted, literal: string) =>
     literal.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"),
   );
-  return { source, flags };
+  return { source: flags.includes("m") ? source : translateDollar(source), flags };
+}
+
+/** Java's `$` outside MULTILINE: the end of input, or before a line terminator that ends it. */
+const JAVA_END_OF_INPUT = "(?=(?:\\r\\n|[\\n\\r\\u0085\\u2028\\u2029])?$)";
+
+function translateDollar(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    if (char === "\\") {
+      out += char + (source[index + 1] ?? "");
+      index++;
+    } else if (inClass) {
+      if (char === "]") inClass = false;
+      out += char;
+    } else if (char === "[") {
+      inClass = true;
+      out += char;
+    } else {
+      out += char === "$" ? JAVA_END_OF_INPUT : char;
+    }
+  }
+  return out;
 }
 
 /** Java's Matcher.appendReplacement rules: `\x` is a literal x, `$n` / `${name}` are groups. */

@@ -1,3 +1,5 @@
+import type { IamAuthorization } from "./iam-authorization";
+
 /**
  * A deployed REST API stage as plain data. Each part corresponds to a Terraform `aws_api_gateway_*`
  * resource; attribute names are the camelCase of the Terraform arguments where one exists.
@@ -14,6 +16,8 @@ export interface RestApiDefinition {
   gatewayResponses?: GatewayResponseDefinition[];
   /** aws_api_gateway_api_key values usable with this stage (through a usage plan). */
   apiKeys?: ApiKeyDefinition[];
+  /** Callers allowed on `AWS_IAM` methods (none when absent: every signed request is refused). */
+  iam?: IamAuthorization;
 }
 
 export interface RestApiResource {
@@ -29,7 +33,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | 
 /** aws_api_gateway_method with its integration, method responses and integration responses. */
 export interface RestApiMethod {
   httpMethod: HttpMethod;
-  /** "NONE" is emulated; any other type (AWS_IAM, CUSTOM, COGNITO_USER_POOLS) answers 403 locally. */
+  /** "NONE" and "AWS_IAM" (SigV4, see iam-authorization.ts) are emulated; CUSTOM and COGNITO_USER_POOLS answer 403. */
   authorization: string;
   apiKeyRequired?: boolean;
   /** aws_api_gateway_request_validator referenced by request_validator_id. */
@@ -91,6 +95,8 @@ export type GatewayResponseType =
   | "MISSING_AUTHENTICATION_TOKEN"
   | "INVALID_API_KEY"
   | "ACCESS_DENIED"
+  | "INVALID_SIGNATURE"
+  | "EXPIRED_TOKEN"
   | "BAD_REQUEST_BODY"
   | "BAD_REQUEST_PARAMETERS"
   | "UNSUPPORTED_MEDIA_TYPE"

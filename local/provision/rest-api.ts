@@ -165,3 +165,14 @@ export function restApiStages(model: StackModel): RestApiDefinition[] {
     };
   });
 }
+
+/** How a stage's callers authenticate, named like the values of CQRS_API_AUTH. */
+export type StageAuth = "iam" | "api_key" | "none";
+
+/** `iam` when a method is `AWS_IAM`, else `api_key` when a method requires a key, else `none`. */
+export function stageAuthOf(api: RestApiDefinition): StageAuth {
+  const methods = api.resources.flatMap((resource) => resource.methods);
+  if (methods.some((method) => method.authorization === "AWS_IAM")) return "iam";
+  if (methods.some((method) => method.apiKeyRequired)) return "api_key";
+  return "none";
+}

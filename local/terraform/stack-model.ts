@@ -6,6 +6,16 @@ const NOT_CONFIGURATION = new Set(["//", "depends_on", "lifecycle", "provider"])
 /** Local account id, as DynamoDB Local and the SQS emulator use it. */
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
+/** The partition of a region, as `data.aws_partition` reads it from the provider's region. */
+export function partitionOf(region: string): { partition: string; dns_suffix: string } {
+  if (region.startsWith("cn-")) return { partition: "aws-cn", dns_suffix: "amazonaws.com.cn" };
+  if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dns_suffix: "amazonaws.com" };
+  return { partition: "aws", dns_suffix: "amazonaws.com" };
+}
+
+/** Data sources whose values the local runtime knows without AWS (everything else is refused by name). */
+export const LOCAL_DATA_SOURCES = ["aws_partition"] as const;
+
 /**
  * One synthesized stack and the attributes its local resources got once created (ARNs, URLs, stream ARNs).
  * Resolves Terraform references against both, like Terraform would after apply.
@@ -16,7 +26,11 @@ export class StackModel {
   constructor(
     readonly stack: SynthesizedStack,
     readonly region: string,
-  ) {}
+  ) {
+    for (const name of Object.keys(stack.document.data?.aws_partition ?? {})) {
+      this.setComputed("aws_partition", name, partitionOf(region), "data");
+    }
+  }
 
   get name(): string {
     return this.stack.name;

@@ -33,6 +33,16 @@ export function listSynthesizedStacks(outdir: string): string[] {
   return Object.keys(manifest.stacks).sort();
 }
 
+/**
+ * The synthesized stacks that serve an API, i.e. that the local runtime runs. The others (account-setup)
+ * hold only account-wide settings that have no local effect.
+ */
+export function listApplicationStacks(outdir: string): string[] {
+  return listSynthesizedStacks(outdir).filter(
+    (name) => readSynthesizedStack(outdir, name).document.resource?.aws_api_gateway_rest_api !== undefined,
+  );
+}
+
 export function readSynthesizedStack(outdir: string, name: string): SynthesizedStack {
   const dir = path.join(outdir, "stacks", name);
   const file = path.join(dir, "cdk.tf.json");

@@ -5,6 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { FaultCounters, FaultSettings } from "../faults";
+import { apiTargetOf } from "../load/api-client";
 import { localClientConfig } from "../local-credentials";
 import { startLocalRuntime } from "../local-runtime";
 import { reconcile } from "../reconcile";
@@ -115,7 +116,7 @@ export async function runVerification(options: VerificationOptions): Promise<Ver
         log(`${stack.name}: sending ${options.orders} orders over ${options.accounts} accounts`);
         const workload = await runWorkload(
           {
-            url: stack.url,
+            ...apiTargetOf(stack),
             dynamodb: clients.dynamodb,
             detailsTable: stack.outputs.details_table_name as string,
           },

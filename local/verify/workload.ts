@@ -5,10 +5,13 @@ import { type ExpectedSummary, expectedSummaries, type Order, planLoad } from ".
 import { seededRandom } from "../seeded-random";
 
 export interface WorkloadOptions {
-  /** POST /order requests, originals and overwrites together. */
+  /** Orders: POSTed originals and overwrites of them by another writer, together. */
   orders: number;
   accounts: number;
-  /** Fraction of orders that overwrite an earlier order (same accountid and vendorid). */
+  /**
+   * Fraction of orders that overwrite an earlier order (same accountid and vendorid), straight in the
+   * details table as another writer would (a MODIFY): the API itself refuses to overwrite (409).
+   */
   overwriteRate: number;
   /** Fraction of orders deleted afterwards, straight from the details table (the API has no delete). */
   deleteRate: number;
@@ -52,10 +55,24 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
   return result;
 }
 
+/** An order as the API stores it in the details table. */
+function detailsItem(order: Order) {
+  return {
+    accountid: { S: order.accountid },
+    vendorid: { S: order.vendorid },
+    orderdate: { S: order.orderdate },
+    city: { S: order.city },
+    coffeetype: { S: order.coffeetype },
+    coffeesize: { S: order.coffeesize },
+    unitprice: { N: String(order.unitprice) },
+    quantity: { N: String(order.quantity) },
+  };
+}
+
 const keyOf = (o: OrderKey) => `${o.accountid}\u0000${o.vendorid}`;
 
 /**
- * Drives one stack like its users and operators would: orders through the API, overwrites of some,
+ * Drives one stack like its users and operators would: orders through the API, overwrites of some and
  * deletes of others straight in the details table, and a few records no projection can handle.
  */
 export async function runWorkload(target: WorkloadTarget, options: WorkloadOptions): Promise<WorkloadResult> {
@@ -112,13 +129,19 @@ export async function runWorkload(target: WorkloadTarget, options: WorkloadOptio
     );
     accepted.delete(keyOf(key));
   };
+  const overwrite = async (order: Order) => {
+    await target.dynamodb.send(
+      new PutItemCommand({ TableName: target.detailsTable, Item: detailsItem(order) }),
+    );
+    accepted.set(keyOf(order), order);
+  };
   type Change = { overwrite: Order } | { delete: OrderKey };
   const changes: Change[] = shuffled<Change>(
     [...plan.overwrites.map((overwrite) => ({ overwrite })), ...deletes.map((key) => ({ delete: key }))],
     random,
   );
   await inParallel(changes, options.concurrency, (change) =>
-    "overwrite" in change ? send(change.overwrite) : deleteOrder(change.delete),
+    "overwrite" in change ? overwrite(change.overwrite) : deleteOrder(change.delete),
   );
 
   const surviving = [...accepted.values()];

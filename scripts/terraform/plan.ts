@@ -1,6 +1,6 @@
 /**
  * `npm run plan`: synthesizes the stacks, then for every stack runs the real Terraform and AWS provider:
- * init (backend off: a local-state override), validate, plan -out, show and show -json. Where the AWS
+ * init (backend off: a local-state override), validate, plan -out (its output is the plan text) and show -json. Where the AWS
  * provider was built locally, the toolchain's override file pins the stacks to that build's version.
  * Writes plans/<stack>.txt, plans/<stack>.json and plans/summary.md (git-ignored) and prints a summary.
  *
@@ -57,7 +57,7 @@ export interface StackSummary {
   unchanged: number;
 }
 
-class PlanError extends Error {}
+export class PlanError extends Error {}
 
 function fail(message: string): never {
   throw new PlanError(message);
@@ -171,6 +171,7 @@ function synthesize(
     Object.assign(env, VARIANTS[variant]);
   }
   rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
   const tsx = path.join(PROJECT, "node_modules", "tsx", "dist", "cli.mjs");
   const command = umask ? "/bin/sh" : process.execPath;
   const args = umask
@@ -248,6 +249,10 @@ export function plan({ variant, umask, withBackend = false }: PlanOptions): stri
   };
   const terraform = toolchain.TERRAFORM_BIN;
   mkdirSync(outputDir, { recursive: true });
+  for (const file of readdirSync(outputDir)) {
+    // plans of an earlier run, maybe of a stack that is gone: a PR comment must not pick them up
+    if (/\.(txt|json|md)$/.test(file)) rmSync(path.join(outputDir, file));
+  }
   const summaries: StackSummary[] = [];
   for (const stack of stacks) {
     const dir = path.join(work, "stacks", stack);
@@ -267,13 +272,24 @@ export function plan({ variant, umask, withBackend = false }: PlanOptions): stri
       );
     }
 
-    const tf = (what: string, ...args: string[]) =>
-      run(terraform, [...args], { cwd: dir, env, what: `${stack}: terraform ${what}` });
-    const started = Date.now();
+    const seconds: string[] = [];
+    const tf = (what: string, ...args: string[]) => {
+      const started = Date.now();
+      const output = run(terraform, args, { cwd: dir, env, what: `${stack}: terraform ${what}` });
+      seconds.push(`${what} ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      return output;
+    };
     tf("init", "init", "-no-color", "-input=false");
     tf("validate", "validate", "-no-color");
-    tf("plan", "plan", "-no-color", "-input=false", ...(withBackend ? ["-lock=false"] : []), "-out=tfplan");
-    const text = tf("show", "show", "-no-color", "tfplan");
+    // The plan's own output is the text (a `terraform show` of it would start the provider once more).
+    const text = tf(
+      "plan",
+      "plan",
+      "-no-color",
+      "-input=false",
+      ...(withBackend ? ["-lock=false"] : []),
+      "-out=tfplan",
+    );
     const json = tf("show -json", "show", "-json", "tfplan");
     writeFileSync(path.join(outputDir, `${stack}.txt`), text);
     writeFileSync(path.join(outputDir, `${stack}.json`), json);
@@ -281,7 +297,7 @@ export function plan({ variant, umask, withBackend = false }: PlanOptions): stri
     summaries.push(summary);
     console.log(
       `plan: ${stack}: ${summary.create} to add, ${summary.update} to change, ${summary.replace} to replace, ` +
-        `${summary.delete} to destroy (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+        `${summary.delete} to destroy (${seconds.join(", ")})`,
     );
   }
   const markdown = [

@@ -182,6 +182,8 @@ env_line() {
   if [[ "$2" =~ ^[A-Za-z0-9_./:+@=,-]*$ ]]; then echo "$1=$2"; else echo "$1='$2'"; fi
 }
 {
+  echo "# Written by scripts/terraform/toolchain.sh; \`source\` it. AWS_PROVIDER_OVERRIDE_FILE, when not empty:"
+  echo "# copy it into a stack directory before \`terraform init\` (it pins the locally built AWS provider)."
   env_line TOOLCHAIN_MODE "$TOOLCHAIN_MODE"
   env_line TERRAFORM_BIN "$TERRAFORM_BIN"
   env_line TF_CLI_CONFIG_FILE "$TF_CLI_CONFIG_FILE"

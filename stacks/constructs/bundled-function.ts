@@ -59,6 +59,8 @@ export class BundledFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly role: IamRole;
   public readonly logGroup: CloudwatchLogGroup;
+  /** The policy holding what the function's own code calls (and its logging). */
+  public readonly permissions: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -72,7 +74,7 @@ export class BundledFunction extends Construct {
     });
 
     this.role = serviceRole(this, "role", props.functionName, "lambda.amazonaws.com");
-    grant(this, "permissions", this.role, [
+    this.permissions = grant(this, "permissions", this.role, [
       { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
       ...props.permissions,
     ]);

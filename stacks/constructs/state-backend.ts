@@ -13,12 +13,11 @@ export function stateKey(settings: StateBackendSettings, environment: string, st
 export function useS3StateBackend(
   stack: TerraformStack,
   settings: StateBackendSettings,
-  environment: string,
-  stackName: string,
+  key: string,
 ): S3Backend {
   const backend = new S3Backend(stack, {
     bucket: settings.bucket,
-    key: stateKey(settings, environment, stackName),
+    key,
     region: settings.region,
     encrypt: true,
   });

@@ -52,7 +52,7 @@ export class StreamSubscription extends Construct {
       maximumRecordAgeInSeconds: props.settings.maximumRecordAgeInSeconds,
       functionResponseTypes: ["ReportBatchItemFailures"],
       destinationConfig: { onFailure: { destinationArn: this.failureQueue.arn } },
-      dependsOn: [props.consumer.function, permissions],
+      dependsOn: [props.consumer.function, props.consumer.permissions, permissions],
     });
   }
 }

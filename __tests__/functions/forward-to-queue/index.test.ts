@@ -59,6 +59,18 @@ describe("forward-to-queue handler on fauxqs", () => {
     );
   });
 
+  it("forwards records whose strings SQS could not carry raw (astral, U+FFFF, control characters)", async () => {
+    const texts = ["Z\u00fcrich \u2615 \u{1D11E}", "\uFFFE\uFFFF", "\u0000\u0008\u001f", "\uD800"];
+    const records = texts.map((text, index) =>
+      insertRecord(`fw-text-${index}`, { ...order(index), vendorid: text }),
+    );
+
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+
+    const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
+    expect(received.map((body) => body.dynamodb.NewImage.vendorid.S).sort()).toEqual([...texts].sort());
+  });
+
   it("reports exactly the records SQS refused, by SequenceNumber", async () => {
     const fine = insertRecord("fw-ok", order(1));
     const huge = insertRecord("fw-huge", { ...order(2), vendorid: "v".repeat(1500) });

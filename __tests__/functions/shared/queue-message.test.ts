@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { UnprocessableRecordError } from "../../../functions/domain/errors";
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
 import { changeRecordFromQueueMessage, toQueueMessageBody } from "../../../functions/shared/queue-message";
-import { modifyRecord } from "../support/stream-records";
+import { insertRecord, modifyRecord } from "../support/stream-records";
 
 const order = { accountid: "acct-1", vendorid: "v-1", unitprice: "3.5", quantity: "2" };
 
@@ -28,12 +29,39 @@ describe("queue message body", () => {
     expect(delta.eventId).toBe("e-2");
   });
 
-  it("escapes the characters SQS rejects without changing the JSON value", () => {
-    const record = modifyRecord("e-3", order, order);
-    const NewImage = { ...record.dynamodb?.NewImage, note: { S: "a\uFFFEb\uFFFF" } };
-    const body = toQueueMessageBody({ ...record, dynamodb: { ...record.dynamodb, NewImage } });
-    expect(body).not.toMatch(/[\uFFFE\uFFFF]/);
-    expect(changeRecordFromQueueMessage(body).dynamodb?.NewImage?.note?.S).toBe("a\uFFFEb\uFFFF");
+  /** Any UTF-16 unit sequence, lone surrogates included: everything a string can hold on either side. */
+  const anyUnits = fc.string({
+    unit: fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)),
+  });
+  /** SendMessage's allowed characters, as code points. */
+  const sqsAllowed = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+  it("is printable ASCII, allowed by SQS, and reads back exactly, for any string attribute (property)", () => {
+    fc.assert(
+      fc.property(fc.oneof(anyUnits, fc.string({ unit: "binary" })), anyUnits, (city, coffeetype) => {
+        const record = modifyRecord("e-3", order, order);
+        const NewImage = { ...record.dynamodb?.NewImage, city: { S: city }, coffeetype: { S: coffeetype } };
+        const body = toQueueMessageBody({ ...record, dynamodb: { ...record.dynamodb, NewImage } });
+        expect(body).toMatch(/^[\x20-\x7e]*$/);
+        expect(body).toMatch(sqsAllowed);
+        const image = changeRecordFromQueueMessage(body).dynamodb?.NewImage;
+        expect(image?.city?.S).toBe(city);
+        expect(image?.coffeetype?.S).toBe(coffeetype);
+      }),
+    );
+  });
+
+  it.each([
+    "\uFFFE\uFFFF",
+    "Z\u00fcrich \u2615 \u{1D11E}",
+    "\u0000\u001f\u007f",
+    "\uD800 lone",
+    "line\u2028separator",
+  ])("writes %j as \\u escapes that JSON.parse restores", (text) => {
+    const body = toQueueMessageBody(insertRecord("e-4", { ...order, vendorid: text }));
+    expect(body).not.toContain(text);
+    const parsed = changeRecordFromQueueMessage(body).dynamodb;
+    expect([parsed?.Keys?.vendorid?.S, parsed?.NewImage?.vendorid?.S]).toEqual([text, text]);
   });
 
   it.each(["not json", "[1,2]", "null", '"text"'])("rejects the body %j as unprocessable", (body) => {

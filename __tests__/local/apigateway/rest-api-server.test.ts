@@ -217,7 +217,10 @@ describe("local REST API against DynamoDB Local", () => {
   it("answers 404 JSON for an account without a summary", async () => {
     const response = await fetch(`${server.url}/nobody`, { headers: { "x-api-key": "secret-key-123" } });
     expect(response.status).toBe(404);
-    expect(await jsonOf(response)).toEqual({ message: "No orders found for this account" });
+    expect(await jsonOf(response)).toEqual({
+      message: "No orders found for this account",
+      requestId: response.headers.get("x-amzn-requestid"),
+    });
   });
 
   it("returns the stored summary with the exact decimal total", async () => {
@@ -246,7 +249,10 @@ describe("local REST API against DynamoDB Local", () => {
   it("maps a DynamoDB 400 (missing table) through the 4\\d{2} integration response", async () => {
     const broken = await startRestApiServer(
       { ...api, stageVariables: { detailsTableName: "no-such-table", summaryTableName: "summary" } },
-      { dynamodb: { endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials } },
+      {
+        dynamodb: { endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials },
+        log: (entry) => logs.push(entry),
+      },
     );
     try {
       const response = await fetch(`${broken.url}/order`, {
@@ -255,10 +261,11 @@ describe("local REST API against DynamoDB Local", () => {
         body: JSON.stringify({ order }),
       });
       expect(response.status).toBe(400);
-      expect(await jsonOf(response)).toEqual({
-        message: expect.stringMatching(/non-existent table|resource not found/i),
-        type: "ResourceNotFoundException",
-      });
+      const body = await jsonOf(response);
+      expect(body).toEqual({ message: "The request could not be processed", requestId: expect.any(String) });
+      expect(logs.find((entry) => entry.requestId === body.requestId)?.integrationError).toMatch(
+        /ResourceNotFoundException.*(non-existent table|resource not found)/i,
+      );
     } finally {
       await broken.stop();
     }
@@ -289,6 +296,7 @@ describe("local REST API against DynamoDB Local", () => {
     };
     const running = await startRestApiServer(malformed, {
       dynamodb: { endpoint: dynamoDbLocal.endpoint, region: localRegion, credentials: localCredentials },
+      log: (entry) => logs.push(entry),
     });
     try {
       const response = await fetch(`${running.url}/order`, {
@@ -297,7 +305,11 @@ describe("local REST API against DynamoDB Local", () => {
         body: JSON.stringify({ order }),
       });
       expect(response.status).toBe(400);
-      expect((await jsonOf(response)).type).toBe("SerializationException");
+      const body = await jsonOf(response);
+      expect(body.message).toBe("The request could not be processed");
+      expect(logs.find((entry) => entry.requestId === body.requestId)?.integrationError).toContain(
+        "SerializationException",
+      );
     } finally {
       await running.stop();
     }

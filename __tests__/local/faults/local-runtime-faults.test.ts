@@ -6,6 +6,7 @@ import {
   ProvisionedThroughputExceededException,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { apiTargetOf } from "../../../local/load/api-client";
 import { runLoad } from "../../../local/load/run-load";
 import { localClientConfig } from "../../../local/local-credentials";
 import { type LocalRuntime, startLocalRuntime } from "../../../local/local-runtime";
@@ -42,10 +43,10 @@ it("injects faults around the synthesized functions, and the summaries still con
   const [direct] = runtime.stacks;
   for (let wave = 1; wave <= 4; wave++) {
     const report = await runLoad({
-      url: direct.url,
+      ...apiTargetOf(direct),
       orders: 6,
       accounts: 2,
-      overwriteRate: 0,
+      resendRate: 0,
       concurrency: 2,
       seed: wave,
       runId: `wave-${wave}`,

@@ -7,12 +7,12 @@ import { UnsupportedConfigurationError } from "../../../local/terraform/resource
 import { StackModel } from "../../../local/terraform/stack-model";
 import { readSynthesizedStack, type TerraformDocument } from "../../../local/terraform/terraform-document";
 
-describe("a stack synthesized with CQRS_API_KEY_REQUIRED=true", () => {
+describe("a stack synthesized with CQRS_API_AUTH=api_key", () => {
   let outdir: string;
   let model: StackModel;
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), "cqrs-api-key-"));
-    synthesize(outdir, { CQRS_API_KEY_REQUIRED: "true" });
+    synthesize(outdir, { CQRS_API_AUTH: "api_key" });
     model = new StackModel(readSynthesizedStack(outdir, "direct-projection"), "us-east-1");
   }, 120_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));

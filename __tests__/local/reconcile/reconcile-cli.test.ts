@@ -59,7 +59,9 @@ async function localStack(name: string) {
   };
   const entry = {
     url: outputs.api_url,
+    auth: "none" as const,
     apiKey: null,
+    signing: null,
     dynamodbEndpoint: dynamoDb.endpoint,
     sqsEndpoint: sqsLocal.endpoint,
     outputs,

@@ -1,0 +1,69 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { ProjectConfig, StateBackendSettings } from "./config";
+import { ApiGatewayCloudwatchRole } from "./constructs/api-gateway-cloudwatch-role";
+import { currentPartition } from "./constructs/partition";
+import { useS3StateBackend } from "./constructs/state-backend";
+import { StateBucket } from "./constructs/state-bucket";
+import { PROJECT_TAG, REQUIRED_TERRAFORM_VERSION } from "./projection-stack";
+
+export const ACCOUNT_SETUP_STACK_NAME = "account-setup";
+
+/**
+ * Relative to the stack's directory (`cdktf.out/stacks/account-setup`), so that synthesis stays the same on
+ * every machine; CDKTF's default local path would embed the absolute working directory.
+ */
+export const ACCOUNT_SETUP_LOCAL_STATE = "terraform.account-setup.tfstate";
+
+/** Where account-setup keeps its state once moved to the bucket: one object per region. */
+export function accountSetupStateKey(settings: StateBackendSettings, region: string): string {
+  return `${settings.keyPrefix}/${ACCOUNT_SETUP_STACK_NAME}/${region}.tfstate`;
+}
+
+/**
+ * What an account needs once per region before the application stacks can be deployed there: the
+ * API Gateway CloudWatch Logs role (without it a stage with access logs cannot be created) and the
+ * bucket holding every stack's Terraform state. Deploy it first; the application stacks never manage either.
+ */
+export class AccountSetupStack extends TerraformStack {
+  public readonly apiGatewayRole?: ApiGatewayCloudwatchRole;
+  public readonly stateBucket?: StateBucket;
+
+  constructor(scope: Construct, config: ProjectConfig) {
+    super(scope, ACCOUNT_SETUP_STACK_NAME);
+    const settings = config.accountSetup;
+
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    if (settings.stateBackend === "s3") {
+      useS3StateBackend(this, config.state, accountSetupStateKey(config.state, config.region));
+    } else {
+      new LocalBackend(this, { path: ACCOUNT_SETUP_LOCAL_STATE });
+    }
+    const tags = { project: PROJECT_TAG, stack: ACCOUNT_SETUP_STACK_NAME };
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags }] });
+    const partition = currentPartition(this);
+
+    if (settings.manageApiGatewayRole) {
+      this.apiGatewayRole = new ApiGatewayCloudwatchRole(this, "api-gateway-logging", {
+        roleName: `cqrs-apigateway-cloudwatch-${config.region}`,
+        partition,
+      });
+      new TerraformOutput(this, "api_gateway_cloudwatch_role_arn", {
+        value: this.apiGatewayRole.role.arn,
+        description: "Role API Gateway uses to write access and execution logs in this region",
+      });
+    }
+
+    if (settings.manageStateBucket) {
+      this.stateBucket = new StateBucket(this, "state", {
+        bucketName: config.state.bucket,
+        region: config.state.region,
+      });
+      new TerraformOutput(this, "state_bucket", {
+        value: this.stateBucket.bucket.bucket,
+        description: "Bucket holding the Terraform state of every stack (CQRS_STATE_BUCKET)",
+      });
+    }
+  }
+}

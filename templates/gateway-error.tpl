@@ -1,0 +1,1 @@
+{ "message": $context.error.messageString, "requestId": "$context.requestId" }
