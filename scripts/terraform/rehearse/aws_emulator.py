@@ -1,7 +1,7 @@
 """Small boto3 commands against the AWS emulator, for scripts/terraform/rehearse (prints JSON on stdout).
 
   aws_emulator.py ENDPOINT inventory                 every resource of the kinds the stacks create
-  aws_emulator.py ENDPOINT create-bucket NAME        a bucket (when no account-setup stack makes it)
+  aws_emulator.py ENDPOINT ensure-bucket NAME        the bucket, unless it exists (when account-setup does not make it)
   aws_emulator.py ENDPOINT delete-bucket NAME        an empty bucket
   aws_emulator.py ENDPOINT get-object BUCKET KEY     {"exists": bool, "body": str | null}
   aws_emulator.py ENDPOINT delete-objects BUCKET PREFIX   every version and delete marker under PREFIX
@@ -64,6 +64,18 @@ def inventory(endpoint):
             a["AlarmName"] for a in pages(endpoint, "cloudwatch", "describe_alarms", "MetricAlarms")
         ],
     }
+
+
+def ensure_bucket(endpoint, bucket):
+    s3 = client(endpoint, "s3")
+    try:
+        s3.head_bucket(Bucket=bucket)
+        return {"created": False}
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
+            raise
+    s3.create_bucket(Bucket=bucket)
+    return {"created": True}
 
 
 def get_object(endpoint, bucket, key):
@@ -196,9 +208,8 @@ def main(argv):
     endpoint, command, *args = argv
     if command == "inventory":
         result = inventory(endpoint)
-    elif command == "create-bucket":
-        client(endpoint, "s3").create_bucket(Bucket=args[0])
-        result = {"created": args[0]}
+    elif command == "ensure-bucket":
+        result = ensure_bucket(endpoint, args[0])
     elif command == "delete-bucket":
         client(endpoint, "s3").delete_bucket(Bucket=args[0])
         result = {"deleted": args[0]}

@@ -41,7 +41,9 @@ export async function startMotoServer(
   const port = await findFreePort();
   const child = spawn(join(venvDir, "bin", "python"), ["-c", launcher, String(port)], {
     stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+    // AWS managed policies (AmazonAPIGatewayPushToCloudWatchLogs, attached by account-setup) exist in
+    // moto's IAM only when it loads them.
+    env: { ...process.env, PYTHONUNBUFFERED: "1", MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
   });
   killOnParentExit(child);
 

@@ -281,13 +281,10 @@ class Rehearsal {
     if (!probe.supported)
       this.fail("the emulator's S3 accepts a second If-None-Match: * write: use_lockfile cannot lock");
 
-    if (!stacks.some((s) => s.name === SETUP_STACK)) {
-      await this.setupStep(
-        "create state bucket",
-        () => this.emulator(["create-bucket", STATE_BUCKET]),
-        () => `${STATE_BUCKET} created directly: no ${SETUP_STACK} stack on this branch`,
-      );
-      this.report.stateBucket.createdBy = `the rehearsal itself (no ${SETUP_STACK} stack)`;
+    const hasSetupStack = stacks.some((s) => s.name === SETUP_STACK);
+    let bucketMadeHere = false;
+    if (!hasSetupStack) {
+      bucketMadeHere = await this.createStateBucket(`no ${SETUP_STACK} stack on this branch`);
     } else {
       this.report.stateBucket.createdBy = SETUP_STACK;
     }
@@ -297,15 +294,15 @@ class Rehearsal {
       const { result, terraform } = await this.deploy(stack);
       applied.push({ stack, result, terraform });
       if (!result.applied && stack.name === SETUP_STACK) {
-        this.fail(`${SETUP_STACK} did not apply: the application stacks have no state bucket`);
-        break;
+        // Recorded as a failure; the application stacks are still rehearsed, on a bucket made directly.
+        bucketMadeHere = await this.createStateBucket(`${SETUP_STACK} failed to apply`);
       }
     }
     for (const { result, terraform } of [...applied].reverse()) {
       if (result.name === SETUP_STACK) await this.removeApplicationState(applied.map((a) => a.result));
       await this.destroy(result, terraform);
     }
-    if (!stacks.some((s) => s.name === SETUP_STACK)) {
+    if (bucketMadeHere) {
       await this.setupStep(
         "delete state bucket",
         async () => {
@@ -682,6 +679,17 @@ class Rehearsal {
       change.arguments.length > 0 &&
       change.arguments.every((argument) => dropped.includes(argument))
     );
+  }
+
+  /** Creates the state bucket directly unless it exists; true when this call created it. */
+  private async createStateBucket(why: string): Promise<boolean> {
+    const { created } = await this.setupStep(
+      "create state bucket",
+      () => this.emulator<{ created: boolean }>(["ensure-bucket", STATE_BUCKET]),
+      (result) => `${STATE_BUCKET} ${result.created ? "created directly" : "already there"}: ${why}`,
+    );
+    if (created) this.report.stateBucket.createdBy = `the rehearsal itself (${why})`;
+    return created;
   }
 
   /**
