@@ -35,4 +35,18 @@ export const EMULATOR_GAPS: readonly EmulatorGapSpec[] = [
     symptom:
       "apply waits at 'Still creating...' until the provider's timeout: the attribute never reads back",
   },
+  {
+    probe: "lambda-logging-config",
+    resourceType: "aws_lambda_function",
+    api: "Lambda CreateFunction/GetFunctionConfiguration LoggingConfig (moto stores and returns none)",
+    driftingArgument: "logging_config",
+    symptom: "every plan after apply updates logging_config in place (+ log_format, + log_group)",
+  },
+  {
+    probe: "sqs-redrive-policy-format",
+    resourceType: "aws_sqs_queue",
+    api: "SQS GetQueueAttributes RedrivePolicy (moto returns the JSON re-serialized, with spaces)",
+    driftingArgument: "redrive_policy",
+    symptom: "every plan after apply updates redrive_policy in place: jsonencode( # whitespace changes",
+  },
 ];
