@@ -432,15 +432,16 @@ class Rehearsal {
     this.recordGaps(stack.name, result);
     if (!result.applied) return { result, terraform };
 
+    // Judged after reading the plan: exit 2 with nothing but known emulator drift is clean.
     const plan = await this.step(
       result,
       terraform,
       "second plan",
       ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=second.tfplan", ...targets],
       (run) => ({
-        ok: run.exitCode === 0,
+        ok: run.exitCode === 0 || run.exitCode === 2,
         summary:
-          run.exitCode === 0 ? "no changes" : run.exitCode === 2 ? "changes pending" : lastLines(run.stderr),
+          run.exitCode === 0 ? "no changes" : run.exitCode === 2 ? "changes planned" : lastLines(run.stderr),
       }),
     );
     if (plan.exitCode === 2) {
@@ -451,18 +452,20 @@ class Rehearsal {
           `  second plan${drift ? " (emulator drift)" : ""}: ${change.actions} ${change.address} (${change.arguments})`,
         );
       }
-      if (result.secondPlanChanges.length > 0) process.stdout.write(plan.stdout);
+      const planStep = result.steps[result.steps.length - 1];
+      const changed = result.secondPlanChanges.map((c) => `${c.actions} ${c.address} (${c.arguments})`);
+      const drifted = result.emulatorDrift.map((d) => `${d.address} (${d.arguments})`);
+      planStep.ok = changed.length === 0;
+      planStep.summary = planStep.ok
+        ? `no changes but emulator drift: ${drifted.join("; ")}`
+        : `changes: ${changed.join("; ")}`;
+      if (!planStep.ok) {
+        process.stdout.write(plan.stdout);
+        this.fail(`${result.name}: second plan: ${planStep.summary}`);
+      }
     }
     result.secondPlanClean =
       plan.exitCode === 0 || (plan.exitCode === 2 && result.secondPlanChanges.length === 0);
-    const planStep = result.steps[result.steps.length - 1];
-    if (plan.exitCode === 2 && result.secondPlanClean) {
-      planStep.ok = true;
-      planStep.summary = `no changes but emulator drift: ${result.emulatorDrift.map((d) => `${d.address} (${d.arguments})`).join("; ")}`;
-      this.report.failures = this.report.failures.filter(
-        (f) => f !== `${result.name}: second plan: changes pending`,
-      );
-    }
 
     for (const address of await this.tableAddresses(terraform)) {
       await this.replacementCheck(result, terraform, address, targets);
