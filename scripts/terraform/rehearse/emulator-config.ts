@@ -26,8 +26,16 @@ export const EMULATOR_CREDENTIALS = { accessKey: "rehearsal", secretKey: "rehear
 export const PROVIDER_OVERRIDE_FILE = "emulator_override.tf.json";
 export const BACKEND_CONFIG_FILE = "emulator.s3.tfbackend";
 
-/** The AWS provider settings that send every call to the emulator, with dummy credentials. */
-export function providerOverride(endpoint: string): object {
+/**
+ * The AWS provider settings that send every call to the emulator, with dummy credentials.
+ *
+ * The account id comes from the emulator's sts:GetCallerIdentity (moto: 123456789012), so that ARNs the
+ * provider builds itself (API Gateway execution ARNs, for one) are well formed, except in a stack with
+ * S3 buckets: knowing the account id, the provider lists a bucket's tags through S3 Control at
+ * `<account>.s3-control.<region>.amazonaws.com`, a host a loopback endpoint cannot stand for (the SDK
+ * prefixes the account id to it); without it, the provider reads them with S3 GetBucketTagging.
+ */
+export function providerOverride(endpoint: string, hasS3Buckets: boolean): object {
   return {
     provider: {
       aws: [
@@ -37,9 +45,7 @@ export function providerOverride(endpoint: string): object {
           skip_credentials_validation: true,
           skip_metadata_api_check: true,
           skip_region_validation: true,
-          // The account id comes from the emulator's sts:GetCallerIdentity (moto: 123456789012), so
-          // ARNs the provider builds itself (API Gateway execution ARNs, for one) are well formed.
-          skip_requesting_account_id: false,
+          skip_requesting_account_id: hasS3Buckets,
           s3_use_path_style: true,
           // Fail fast instead of retrying for minutes when the emulator rejects a call.
           max_retries: 2,

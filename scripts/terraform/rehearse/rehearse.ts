@@ -355,7 +355,14 @@ class Rehearsal {
     if (!this.moto) throw new Error("the emulator is not running");
     writeFileSync(
       join(dir, PROVIDER_OVERRIDE_FILE),
-      `${JSON.stringify(providerOverride(this.moto.endpoint), null, 2)}\n`,
+      `${JSON.stringify(
+        providerOverride(
+          this.moto.endpoint,
+          stack.resources.some((address) => address.startsWith("aws_s3_bucket.")),
+        ),
+        null,
+        2,
+      )}\n`,
     );
     // A locally built AWS provider has its own version: toolchain.sh's override file requires that one.
     const versionOverride = this.toolchain.env.AWS_PROVIDER_OVERRIDE_FILE;
