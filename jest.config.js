@@ -3,10 +3,10 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // plan tests need Terraform: `npm run test:terraform` (jest.terraform.config.js)
+  // Tests on what the real Terraform wrote (`npm run plan`, `npm run rehearse`): jest.terraform.config.js
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/terraform/"],
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.js"],
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 2,
 };

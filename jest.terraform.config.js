@@ -1,6 +1,7 @@
 /**
  * Tests on the plans that `npm run test:terraform` writes (real Terraform and AWS provider); kept out of
- * the plain `npm test`, which has no Terraform.
+ * the plain `npm test`, which has no Terraform. `npm run test:terraform` runs plans/, `npm run
+ * test:rehearsal` rehearsal-report.test.ts, which reads what `npm run rehearse` wrote: run that first.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -8,5 +9,6 @@ module.exports = {
   roots: ["<rootDir>/__tests__/terraform"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 60000,
   maxWorkers: 1,
 };

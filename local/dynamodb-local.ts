@@ -72,7 +72,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
     exited.then((exit) => describeEarlyExit(exit, port)),
   ]);
   const failure = await Promise.race([
-    waitUntilAnswering(endpoint, options.startTimeoutMs ?? 30_000).then((error) => error),
+    waitUntilAnswering(endpoint, options.startTimeoutMs ?? 90_000).then((error) => error),
     startFailure,
   ]);
   if (failure) {

@@ -28,7 +28,8 @@ AWS_PROVIDER_MODULE=github.com/hashicorp/terraform-provider-aws
 AWS_PROVIDER_MODULE_VERSION=v1.60.1-0.20260602190131-5f2286d6d836
 # Service packages (internal/service/<name>) the stacks' resources and data sources belong to, plus
 # `meta` (partition, region) and `sts` (caller identity), and the ones named for the stacks' near future.
-AWS_PROVIDER_SERVICES=apigateway,cloudwatch,dynamodb,iam,kms,lambda,logs,meta,s3,sns,sqs,sts,wafv2
+# `s3control`: the provider reads S3 bucket tags through S3 Control (without it, aws_s3_bucket panics).
+AWS_PROVIDER_SERVICES=apigateway,cloudwatch,dynamodb,iam,kms,lambda,logs,meta,s3,s3control,sns,sqs,sts,wafv2
 TERRAFORM_MIN_VERSION=1.11.0
 TERRAFORM_BUILD_VERSION=v1.11.4
 ACTIONLINT_VERSION=v1.7.12
