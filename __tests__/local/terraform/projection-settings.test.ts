@@ -45,7 +45,7 @@ describe("projectionSettings reads what the demo and the bench need from cdk.tf.
       visibilityTimeoutSeconds: 181,
       maxReceiveCount: 5,
       // Not set on the queue: SQS keeps messages 4 days by default (SetQueueAttributes, MessageRetentionPeriod).
-      messageRetentionSeconds: 345_600,
+      messageRetentionSeconds: 10 * 24 * 3600,
     });
   });
 
