@@ -196,7 +196,26 @@ def sqs_redrive_policy_format_gap(endpoint):
         sqs.delete_queue(QueueUrl=dlq)
 
 
+def apigateway_account_reset_gap(endpoint):
+    """Destroying aws_api_gateway_account resets the role: UpdateAccount replace /cloudwatchRoleArn, no value."""
+    from botocore.config import Config
+
+    apigateway = boto3.client(
+        "apigateway", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="rehearsal",
+        aws_secret_access_key="rehearsal", config=Config(retries={"max_attempts": 1}),
+    )
+    try:
+        apigateway.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn"}])
+        return {"present": False, "evidence": "UpdateAccount replace /cloudwatchRoleArn (no value) succeeded"}
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return {"present": True, "evidence": f"UpdateAccount replace /cloudwatchRoleArn (no value) -> HTTP {status}"}
+    except Exception as error:  # moto's HTML error page is no JSON: botocore fails to parse it
+        return {"present": True, "evidence": f"UpdateAccount replace /cloudwatchRoleArn (no value) -> {type(error).__name__}: {str(error)[:200]}"}
+
+
 GAP_PROBES = {
+    "apigateway-account-reset": apigateway_account_reset_gap,
     "sqs-redrive-policy-format": sqs_redrive_policy_format_gap,
     "cloudwatch-cbor": cloudwatch_cbor_gap,
     "sqs-redrive-allow-policy": sqs_redrive_allow_policy_gap,
