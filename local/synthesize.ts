@@ -5,6 +5,17 @@ import * as path from "node:path";
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, "cdktf.out");
 
+/** The project files a synthesis runs from: a copy of them (with node_modules) synthesizes the same. */
+export const SYNTHESIS_SOURCES = [
+  "main.ts",
+  "cdktf.json",
+  "package.json",
+  "tsconfig.json",
+  "stacks",
+  "functions",
+  "templates",
+] as const;
+
 /** What synthesis reads: a change to any of them makes cdktf.out stale. */
 const SOURCES = ["main.ts", "cdktf.json", "package-lock.json", "stacks", "functions", "templates"];
 

@@ -2,17 +2,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { SYNTHESIS_SOURCES } from "../../local/synthesize";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
-const SOURCES = [
-  "main.ts",
-  "cdktf.json",
-  "package.json",
-  "tsconfig.json",
-  "stacks",
-  "functions",
-  "templates",
-];
 
 function synthInto(projectDir: string, outdir: string, env: NodeJS.ProcessEnv = {}): void {
   execFileSync(process.execPath, [path.join(PROJECT, "node_modules", "tsx", "dist", "cli.mjs"), "main.ts"], {
@@ -37,7 +29,7 @@ describe("synthesis", () => {
 
   test("is byte-identical from two checkouts at different paths and embeds neither path", () => {
     const copy = path.join(scratch, "elsewhere", "checkout");
-    for (const entry of SOURCES)
+    for (const entry of SYNTHESIS_SOURCES)
       cpSync(path.join(PROJECT, entry), path.join(copy, entry), { recursive: true });
     symlinkSync(path.join(PROJECT, "node_modules"), path.join(copy, "node_modules"));
 

@@ -29,21 +29,12 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
+import { SYNTHESIS_SOURCES } from "../../local/synthesize";
 import { UMASKS, VARIANTS } from "./variants";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
 const PLANS = path.join(PROJECT, "plans");
 const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || path.join(homedir(), ".cache", "cqrs-projections");
-/** What a synthesis needs of the sources (see __tests__/stacks/determinism.test.ts). */
-const SOURCES = [
-  "main.ts",
-  "cdktf.json",
-  "package.json",
-  "tsconfig.json",
-  "stacks",
-  "functions",
-  "templates",
-];
 const OVERRIDE_FILE = "plan_override.tf.json";
 /** Stacks planned before the others, in this order; the rest follow alphabetically. */
 const FIRST_STACKS = ["account-setup"];
@@ -161,7 +152,7 @@ function synthesize(
   if (umask) {
     projectDir = path.join(work, "project");
     rmSync(projectDir, { recursive: true, force: true });
-    for (const entry of SOURCES)
+    for (const entry of SYNTHESIS_SOURCES)
       cpSync(path.join(PROJECT, entry), path.join(projectDir, entry), { recursive: true });
     symlinkSync(path.join(PROJECT, "node_modules"), path.join(projectDir, "node_modules"));
   }
