@@ -16,6 +16,7 @@ export const SCAN_VARIANTS: readonly ScanVariant[] = [
   { name: "api-key", env: { CQRS_API_AUTH: "api_key" } },
   { name: "no-auth", env: { CQRS_API_AUTH: "none" } },
   { name: "waf", env: { CQRS_WAF: "true" } },
+  { name: "access-logs-off", env: { CQRS_API_ACCESS_LOGS: "off" } },
   { name: "customer-managed-key", env: { CQRS_KMS_KEY_ARN: EXAMPLE_KMS_KEY_ARN } },
   { name: "production", env: { CQRS_ENVIRONMENT: "prod" } },
 ];

@@ -3,6 +3,7 @@
   aws_emulator.py ENDPOINT inventory                 every resource of the kinds the stacks create
   aws_emulator.py ENDPOINT ensure-bucket NAME        the bucket, unless it exists (when account-setup does not make it)
   aws_emulator.py ENDPOINT delete-bucket NAME        an empty bucket
+  aws_emulator.py ENDPOINT delete-bucket-policy NAME the bucket's policy (lifting a gap, see emulator-gaps.ts)
   aws_emulator.py ENDPOINT get-object BUCKET KEY     {"exists": bool, "body": str | null}
   aws_emulator.py ENDPOINT delete-objects BUCKET PREFIX   every version and delete marker under PREFIX
   aws_emulator.py ENDPOINT conditional-write BUCKET  does a second PutObject with If-None-Match: * fail?
@@ -214,12 +215,59 @@ def apigateway_account_reset_gap(endpoint):
         return {"present": True, "evidence": f"UpdateAccount replace /cloudwatchRoleArn (no value) -> {type(error).__name__}: {str(error)[:200]}"}
 
 
+def s3_create_bucket_tags_gap(endpoint):
+    """The provider tags a new bucket in CreateBucket itself (CreateBucketConfiguration.Tags)."""
+    s3 = client(endpoint, "s3")
+    bucket = "rehearsal-create-bucket-tags-probe"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"Tags": [{"Key": "probe", "Value": "kept"}]})
+    try:
+        kept = s3.get_bucket_tagging(Bucket=bucket).get("TagSet", [])
+    except ClientError as error:
+        kept = error.response["Error"]["Code"]
+    finally:
+        s3.delete_bucket(Bucket=bucket)
+    return {"present": kept != [{"Key": "probe", "Value": "kept"}],
+            "evidence": f"CreateBucket with CreateBucketConfiguration.Tags, then GetBucketTagging -> {kept!r}"}
+
+
+def s3_conditional_deny_gap(endpoint):
+    """A Deny whose condition does not hold does not apply (IAM policy evaluation logic).
+
+    Over plain HTTP aws:SecureTransport is false, so a Deny on the condition that it is true must not stop
+    a GetObject. moto denies it: it evaluates every statement whose condition fails as a Deny.
+    """
+    s3 = client(endpoint, "s3")
+    bucket = "rehearsal-conditional-deny-probe"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="probe", Body=b"probe")
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+        }],
+    }))
+    try:
+        s3.get_object(Bucket=bucket, Key="probe")["Body"].read()
+        answer = "200"
+    except ClientError as error:
+        answer = str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
+    finally:
+        s3.delete_bucket_policy(Bucket=bucket)
+        s3.delete_object(Bucket=bucket, Key="probe")
+        s3.delete_bucket(Bucket=bucket)
+    return {"present": answer == "403",
+            "evidence": f"GetObject over HTTP under Deny when aws:SecureTransport is true -> HTTP {answer}"}
+
+
 GAP_PROBES = {
     "apigateway-account-reset": apigateway_account_reset_gap,
     "sqs-redrive-policy-format": sqs_redrive_policy_format_gap,
     "cloudwatch-cbor": cloudwatch_cbor_gap,
     "sqs-redrive-allow-policy": sqs_redrive_allow_policy_gap,
     "lambda-logging-config": lambda_logging_config_gap,
+    "s3-create-bucket-tags": s3_create_bucket_tags_gap,
+    "s3-conditional-deny": s3_conditional_deny_gap,
 }
 
 
@@ -232,6 +280,9 @@ def main(argv):
     elif command == "delete-bucket":
         client(endpoint, "s3").delete_bucket(Bucket=args[0])
         result = {"deleted": args[0]}
+    elif command == "delete-bucket-policy":
+        client(endpoint, "s3").delete_bucket_policy(Bucket=args[0])
+        result = {"deleted_policy_of": args[0]}
     elif command == "get-object":
         result = get_object(endpoint, *args)
     elif command == "conditional-write":

@@ -22,8 +22,30 @@ export interface EmulatorGapSpec {
    * emulator (`inventoryKey` of aws_emulator.py's inventory) is not counted as left behind.
    */
   keptOnDestroy?: { inventoryKey: string };
+  /**
+   * Set when the emulator applies the resource and reads it back, but then refuses what the stacks after
+   * it need (moto denies every object request to a bucket under a conditional Deny, so no state file could
+   * be read): once the stack that owns it has been applied and planned again, the rehearsal deletes it from
+   * the emulator with this aws_emulator.py command on the state bucket, and records it; the destroy's
+   * refresh then finds it gone.
+   */
+  liftedAfterApply?: { helperCommand: "delete-bucket-policy" };
   /** What goes wrong with the real provider when the resource is not excluded. */
   symptom: string;
+}
+
+/** What the rehearsal does with the resources of a confirmed gap. */
+export type GapHandling =
+  | "excluded"
+  | "drift recorded"
+  | "removed from state before destroy"
+  | "lifted after apply";
+
+export function gapHandling(gap: EmulatorGapSpec): GapHandling {
+  if (gap.driftingArgument) return "drift recorded";
+  if (gap.keptOnDestroy) return "removed from state before destroy";
+  if (gap.liftedAfterApply) return "lifted after apply";
+  return "excluded";
 }
 
 export const EMULATOR_GAPS: readonly EmulatorGapSpec[] = [
@@ -62,5 +84,20 @@ export const EMULATOR_GAPS: readonly EmulatorGapSpec[] = [
     keptOnDestroy: { inventoryKey: "apigateway_account_cloudwatch_role" },
     symptom:
       "destroy fails: deserialization failed, failed to decode response body, invalid character '<' (moto's HTML error page)",
+  },
+  {
+    probe: "s3-create-bucket-tags",
+    resourceType: "aws_s3_bucket",
+    api: "S3 CreateBucket with CreateBucketConfiguration.Tags (moto reads only LocationConstraint and drops the tags)",
+    driftingArgument: "tags_all",
+    symptom: 'every plan after apply updates tags_all in place (+ "project", + "stack": the default tags)',
+  },
+  {
+    probe: "s3-conditional-deny",
+    resourceType: "aws_s3_bucket_policy",
+    api: "S3 bucket policy evaluation (moto treats a Deny whose condition does not hold as a Deny, and knows no aws:SecureTransport)",
+    liftedAfterApply: { helperCommand: "delete-bucket-policy" },
+    symptom:
+      "terraform init of every stack with its state in the bucket: HeadObject, StatusCode: 403, api error Forbidden (the TLS-only policy denies every object request)",
   },
 ];

@@ -16,7 +16,7 @@ import {
   providerOverride,
   s3BackendConfig,
 } from "./emulator-config";
-import { EMULATOR_GAPS } from "./emulator-gaps";
+import { EMULATOR_GAPS, gapHandling } from "./emulator-gaps";
 import { type MotoServer, startMotoServer } from "./moto-server";
 import type { EmulatorGap, LockTest, RehearsalReport, StackResult, TableReplacement } from "./report";
 import { writeReport } from "./report";
@@ -276,7 +276,7 @@ class Rehearsal {
     for (const gap of EMULATOR_GAPS) {
       const { present, evidence } = gapProbes[gap.probe] ?? { present: false, evidence: "no probe result" };
       this.report.gapProbes.push({ ...gap, present, evidence });
-      if (present && !gap.driftingArgument && !gap.keptOnDestroy) this.excludedTypes.add(gap.resourceType);
+      if (present && gapHandling(gap) === "excluded") this.excludedTypes.add(gap.resourceType);
     }
     if (!probe.supported)
       this.fail("the emulator's S3 accepts a second If-None-Match: * write: use_lockfile cannot lock");
@@ -293,14 +293,20 @@ class Rehearsal {
     for (const stack of stacks) {
       const { result, terraform } = await this.deploy(stack);
       applied.push({ stack, result, terraform });
+      if (result.applied) await this.liftBlockingResources(stack, result);
       if (!result.applied && stack.name === SETUP_STACK) {
         // Recorded as a failure; the application stacks are still rehearsed, on a bucket made directly.
         bucketMadeHere = await this.createStateBucket(`${SETUP_STACK} failed to apply`);
       }
     }
-    for (const { result, terraform } of [...applied].reverse()) {
-      if (result.name === SETUP_STACK) await this.removeApplicationState(applied.map((a) => a.result));
-      await this.destroy(result, terraform);
+    // The application stacks share nothing but the state bucket: destroyed side by side (the provider
+    // waits minutes for each queue deletion), then account-setup.
+    const applications = applied.filter((a) => a.result.name !== SETUP_STACK);
+    await Promise.all(applications.map(({ result, terraform }) => this.destroy(result, terraform)));
+    const setup = applied.find((a) => a.result.name === SETUP_STACK);
+    if (setup) {
+      await this.removeApplicationState(applied.map((a) => a.result));
+      await this.destroy(setup.result, setup.terraform);
     }
     if (bucketMadeHere) {
       await this.setupStep(
@@ -395,7 +401,7 @@ class Rehearsal {
     result.excluded = stack.resources.filter((address) => this.excludedTypes.has(address.split(".")[0]));
     for (const address of result.excluded) {
       const gap = this.report.gapProbes.find((g) => g.resourceType === address.split(".")[0]);
-      if (gap) this.report.gaps.push({ stack: stack.name, address, api: gap.api, error: gap.evidence });
+      if (gap) this.recordConfirmedGap(stack.name, address, gap);
     }
     const targets =
       result.excluded.length === 0
@@ -696,9 +702,35 @@ class Rehearsal {
         const removed = await this.track(terraform.start(["state", "rm", address]));
         log(`${result.name}: ${address} taken out of the state before destroy (emulator gap: ${gap.api})`);
         if (removed.exitCode !== 0) this.fail(`${result.name}: terraform state rm ${address} failed`);
-        this.report.gaps.push({ stack: result.name, address, api: gap.api, error: gap.evidence });
+        this.recordConfirmedGap(result.name, address, gap);
       }
     }
+  }
+
+  /**
+   * Resources of the stack that a confirmed gap says block the stacks after it: applied and planned again
+   * with the rest, then deleted from the emulator directly and recorded.
+   */
+  private async liftBlockingResources(stack: SynthesizedStack, result: StackResult): Promise<void> {
+    for (const gap of this.report.gapProbes.filter((g) => g.present && g.liftedAfterApply)) {
+      const addresses = stack.resources.filter((address) => address.startsWith(`${gap.resourceType}.`));
+      if (addresses.length === 0 || !gap.liftedAfterApply) continue;
+      const command = gap.liftedAfterApply.helperCommand;
+      await this.setupStep(
+        `lift ${gap.resourceType} of ${stack.name}`,
+        () => this.emulator([command, STATE_BUCKET]),
+        () => `${command} ${STATE_BUCKET} (emulator gap: ${gap.api})`,
+      );
+      for (const address of addresses) this.recordConfirmedGap(result.name, address, gap);
+    }
+  }
+
+  private recordConfirmedGap(
+    stack: string,
+    address: string,
+    gap: RehearsalReport["gapProbes"][number],
+  ): void {
+    this.report.gaps.push({ stack, address, api: gap.api, error: gap.evidence, handling: gapHandling(gap) });
   }
 
   /** An in-place update of only an argument that a confirmed gap says the emulator drops. */
@@ -751,6 +783,7 @@ class Rehearsal {
           address: error.address,
           api,
           error: firstLine(error.detail),
+          handling: "apply error",
         };
         this.report.gaps.push(gap);
       }

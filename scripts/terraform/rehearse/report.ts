@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EmulatorGapSpec } from "./emulator-gaps";
+import { type EmulatorGapSpec, type GapHandling, gapHandling } from "./emulator-gaps";
 import type { Diagnostic, PendingChange } from "./terraform";
 
 /** One Terraform (or helper) step of one stack. */
@@ -12,12 +12,14 @@ export interface StepResult {
   summary: string;
 }
 
-/** A resource the emulator cannot create or read because it lacks an API. */
+/** A resource the emulator cannot serve as AWS would, and what the rehearsal did about it. */
 export interface EmulatorGap {
   stack: string;
   address: string;
   api: string;
   error: string;
+  /** A confirmed gap's handling (emulator-gaps.ts), or "apply error" for an unknown one, which fails the run. */
+  handling: GapHandling | "apply error";
 }
 
 export interface LockTest {
@@ -164,12 +166,12 @@ function markdown(report: RehearsalReport): string {
   lines.push("", "## Emulator gaps (docs/aws-emulator-gaps.md)", "");
   for (const probe of report.gapProbes) {
     lines.push(
-      `- probe ${probe.probe}: ${probe.present ? "still missing" : "**served now**"} (${probe.evidence}); \`${probe.resourceType}\` ${probe.present ? "excluded" : "applied"}`,
+      `- probe ${probe.probe}: ${probe.present ? "still missing" : "**served now**"} (${probe.evidence}); \`${probe.resourceType}\` ${probe.present ? gapHandling(probe) : "applied as is"}`,
     );
   }
-  if (report.gaps.length === 0) lines.push("- no resource excluded");
+  if (report.gaps.length === 0) lines.push("- no resource affected");
   for (const gap of report.gaps) {
-    lines.push(`- ${gap.stack} \`${gap.address}\`: ${gap.api}: ${gap.error}`);
+    lines.push(`- ${gap.stack} \`${gap.address}\` (${gap.handling}): ${gap.api}: ${gap.error}`);
   }
   lines.push("", "## Left in the emulator after destroy", "", "```json");
   lines.push(JSON.stringify(report.inventoryAfterDestroy, null, 2), "```", "");
