@@ -54,6 +54,11 @@ export interface DynamoDbCapacityProxy {
   endpoint: string;
   /** Tracks these tables; a provisioned one gets a token bucket that starts empty now. */
   addTables(tables: Iterable<CapacityTable>): void;
+  /**
+   * Spends the burst capacity every provisioned table has banked so far, as if each had been busy until
+   * now: a workload that starts after a slow start-up then meets the same capacity on any machine.
+   */
+  emptyBuckets(): void;
   /** Counters so far, for the given tables only when named. */
   counters(tables?: Iterable<string>): DynamoDbWriteCounters;
   stop(): Promise<void>;
@@ -148,6 +153,9 @@ export async function startDynamoDbCapacityProxy(
           new TokenBucket(table.writeCapacity, table.writeCapacity * BURST_SECONDS, now),
         );
       }
+    },
+    emptyBuckets() {
+      for (const bucket of buckets.values()) bucket.empty();
     },
     counters(tables) {
       const copy = structuredClone(counts);

@@ -31,6 +31,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Spends every token: the bucket refills from zero from now on. */
+  empty(): void {
+    this.milliTokens = 0;
+    this.updatedAtMs = this.now();
+  }
+
   canTake(amount: number): boolean {
     this.refill();
     return this.milliTokens >= amount * 1000;

@@ -162,6 +162,18 @@ it("bursts up to 300 seconds of capacity and charges one unit per started KB", a
   expect(proxy.counters().consumedWriteCapacity[table.name]).toBe(300);
 });
 
+it("spends every banked unit when told to, then refills from zero", async () => {
+  const { clock, proxy, client } = await proxyWithClock();
+  const table = await createTable("PROVISIONED", 2);
+  proxy.addTables([table]);
+
+  clock.nowMs += 60_000; // a minute of start-up banks 120 units
+  proxy.emptyBuckets();
+  expect(await putMany(client, table.name, 1)).toEqual(["throttled"]);
+  clock.nowMs += 1000;
+  expect(await putMany(client, table.name, 3)).toEqual(["ok", "ok", "throttled"]);
+});
+
 it("charges a transaction two units per action on each provisioned table, never throttles on-demand tables", async () => {
   const { clock, proxy, client } = await proxyWithClock();
   const summary = await createTable("PROVISIONED", 2);
