@@ -163,6 +163,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopAll();
     throw error;
   }
+  // The stacks start one after the other, in seconds or minutes depending on the machine, and each
+  // provisioned table's bucket banked burst capacity meanwhile: the runtime is handed over with none, so
+  // throttling does not depend on how slowly the machine started.
+  capacityProxy.emptyBuckets();
 
   const stateDir = options.stateDir === undefined ? DEFAULT_STATE_DIR : options.stateDir;
   if (stateDir) {

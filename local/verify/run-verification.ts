@@ -110,10 +110,6 @@ export async function runVerification(options: VerificationOptions): Promise<Ver
     sqs: new SQSClient(localClientConfig(runtime.sqs.endpoint)),
   };
   try {
-    // The start-up above took seconds or minutes, depending on the machine, and banked burst capacity
-    // for that long: every stack's workload starts on empty buckets instead, so throttling does not
-    // depend on how slowly the machine started.
-    runtime.capacityProxy.emptyBuckets();
     const results = await Promise.all(
       runtime.stacks.map(async (stack, index): Promise<StackVerification> => {
         const started = Date.now();
