@@ -8,12 +8,12 @@
  */
 import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { localClientConfig } from "../local/local-credentials";
 import { startLocalRuntime } from "../local/local-runtime";
+import { describeMachine, type MachineDescription } from "../local/machine";
 import { DEFAULT_OUTDIR, PROJECT_ROOT, synthesize, synthIsStale } from "../local/synthesize";
 import {
   type ProjectionSettings,
@@ -59,14 +59,7 @@ export interface Target {
 interface Results {
   generatedAt: string;
   commit: string;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGb: number;
-    node: string;
-    platform: string;
-    loadAverage: number[];
-  };
+  machine: MachineDescription & { loadAverage: number[] };
   settings?: Record<string, ProjectionSettings>;
   cost?: CostRow[];
   saturation?: SaturationRow[];
@@ -393,14 +386,7 @@ async function main(): Promise<number> {
     ...previous,
     generatedAt: new Date().toISOString(),
     commit: execSync("git rev-parse --short HEAD", { cwd: PROJECT_ROOT, encoding: "utf8" }).trim(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "unknown",
-      memoryGb: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${process.platform}/${process.arch}`,
-      loadAverage: [],
-    },
+    machine: { ...describeMachine(), loadAverage: [] },
     targets: previous.targets ?? [],
   };
   const settings = stackSettings();

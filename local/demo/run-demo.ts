@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -10,6 +9,7 @@ import { expectedSummaries } from "../load/orders";
 import { summaryIsExact } from "../load/run-load";
 import { localClientConfig } from "../local-credentials";
 import { startLocalRuntime } from "../local-runtime";
+import { describeMachine, type MachineDescription } from "../machine";
 import { type ProjectionSettings, projectionSettings } from "../terraform/projection-settings";
 import { type StackSample, StackSampler } from "./sampler";
 import { planTraffic, sendTraffic, TrafficLog } from "./traffic";
@@ -65,7 +65,7 @@ export interface StackRecording {
 export interface DemoRecording {
   runId: string;
   startedAt: string;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  machine: MachineDescription;
   workload: Pick<DemoOptions, "burst" | "rate" | "duration" | "accounts" | "concurrency">;
   stacks: StackRecording[];
 }
@@ -160,13 +160,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRecording> {
     return {
       runId,
       startedAt: new Date(startedAtMs).toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? "unknown",
-        memoryGb: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-        platform: `${process.platform}/${process.arch}`,
-      },
+      machine: describeMachine(),
       workload: {
         burst: options.burst,
         rate: options.rate,
