@@ -10,7 +10,10 @@ import { localClientConfig } from "./local-credentials";
 
 export type SqsLocalExit = EmulatorExit;
 export type SqsLocal = EmulatorProcess;
-export type StartSqsLocalOptions = StartEmulatorOptions;
+export interface StartSqsLocalOptions extends StartEmulatorOptions {
+  /** Port the queue URLs name, when a proxy in front of the emulator should receive every request; the emulator's own by default. */
+  queueUrlPort?: number;
+}
 
 export class SqsLocalStartError extends Error {
   override name = "SqsLocalStartError";
@@ -29,7 +32,8 @@ const outputTailChars = 4000;
 const childProgram = `
 const port = Number(process.env.SQS_LOCAL_PORT);
 const { SqsStore } = await import(process.env.SQS_LOCAL_STORE_MODULE);
-SqsStore.prototype.buildQueueUrl = (queueName) => "http://127.0.0.1:" + port + "/000000000000/" + queueName;
+const urlPort = Number(process.env.SQS_LOCAL_URL_PORT);
+SqsStore.prototype.buildQueueUrl = (queueName) => "http://127.0.0.1:" + urlPort + "/000000000000/" + queueName;
 const { startFauxqs } = await import("fauxqs");
 await startFauxqs({ port, logger: false });
 console.log("SQS_LOCAL_READY");
@@ -46,7 +50,12 @@ export async function startSqsLocal(options: StartSqsLocalOptions = {}): Promise
   }
   const child = spawn(process.execPath, ["--input-type=module", "-e", childProgram], {
     cwd: projectRoot,
-    env: { ...process.env, SQS_LOCAL_PORT: String(port), SQS_LOCAL_STORE_MODULE: sqsStoreModule },
+    env: {
+      ...process.env,
+      SQS_LOCAL_PORT: String(port),
+      SQS_LOCAL_URL_PORT: String(options.queueUrlPort ?? port),
+      SQS_LOCAL_STORE_MODULE: sqsStoreModule,
+    },
     stdio: ["pipe", "pipe", "pipe"],
   });
   killOnParentExit(child);

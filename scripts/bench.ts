@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type Prices, readPrices } from "../local/cost/charges";
 import { localClientConfig } from "../local/local-credentials";
 import { startLocalRuntime } from "../local/local-runtime";
 import { describeMachine, type MachineDescription } from "../local/machine";
@@ -21,8 +22,8 @@ import {
   summaryWriterMapping,
 } from "../local/terraform/projection-settings";
 import { readSynthesizedStack } from "../local/terraform/terraform-document";
+import { BASELINES, type Baseline } from "./bench/baseline-handlers";
 import { type EndToEndRow, measureEndToEnd } from "./bench/end-to-end";
-import { type CostRow, type CostScenario, measureProjectionCost } from "./bench/projection-cost";
 import { deriveSaturation, type SaturationRow } from "./bench/saturation";
 import {
   type BundleRow,
@@ -30,27 +31,41 @@ import {
   measureSynthesis,
   type SynthesisRow,
 } from "./bench/synthesis-and-bundles";
+import {
+  type CostRow,
+  type CostScenario,
+  measureRun,
+  startEmulators,
+  WORKLOADS,
+  type WorkloadName,
+  workloadOf,
+  ZIPF_ACCOUNTS,
+  ZIPF_EXPONENT,
+} from "./bench/whole-bill";
 
 const SECTIONS = ["cost", "synth", "e2e"] as const;
 type Section = (typeof SECTIONS)[number];
-const CARDINALITIES = [1, 100, 10_000];
 const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
-const STACKS = ["direct-projection", "queued-projection"];
-const NAIVE = "naive baseline (read-modify-write per record)";
-const QUEUED_99 = "queued-projection, queue batch 99";
+const DIRECT = "direct-projection";
+const QUEUED = "queued-projection";
+const STACKS = [DIRECT, QUEUED];
+const PER_BATCH_ADD: Baseline = "baseline-per-batch-add";
+/** Today's sustainable orders/s at 10,000 accounts, default capacities, before the exactly-once rewrite. */
+const SATURATION_BEFORE: Record<string, number> = { [DIRECT]: 1.0, [QUEUED]: 2.5 };
 
-const USAGE = `Usage: npm run bench -- [--only ${SECTIONS.join("|")}] [--runs N] [--orders N]
+const USAGE = `Usage: npm run bench -- [--only ${SECTIONS.join("|")}] [--runs N] [--orders N] [--rate R] [--workloads ${WORKLOADS.join(",")}]
 
-  cost   summary and ledger write units per order, summary requests, invocations and handler CPU per
-         record, for N orders (default 1000) over 1, 100 and 10,000 accounts, per stack and for a naive
-         baseline, against the lower bound; then where each stack saturates and what happens beyond
+  cost   the whole bill per order (write units of every table, read units, SQS requests, Lambda
+         invocations and GB-seconds, dollars per million orders) for N orders (default 1000) arriving
+         at R orders/s (default 100) over 1, 100, 10,000 accounts and a Zipf mix, for both stacks (at
+         their defaults and at equal batch sizes) and three baselines; then where each stack saturates
   synth  wall time of the CDKTF app and of cdktf synth; each bundle's size and init time
   e2e    both stacks on the local runtime: orders/s and projection lag p50/p99
 Time figures are medians of --runs runs (default 3).`;
 
 export interface Target {
   figure: string;
-  value: number;
+  value: number | string;
   unit: string;
   target: string;
   met: boolean;
@@ -61,12 +76,14 @@ interface Results {
   commit: string;
   machine: MachineDescription & { loadAverage: number[] };
   settings?: Record<string, ProjectionSettings>;
+  prices?: Prices;
   cost?: CostRow[];
   saturation?: SaturationRow[];
   synthesis?: SynthesisRow;
   bundles?: BundleRow[];
   endToEnd?: EndToEndRow[];
   targets: Target[];
+  timings?: Record<string, number>;
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
@@ -94,57 +111,134 @@ function stackSettings(): Record<string, ProjectionSettings> {
   );
 }
 
+/**
+ * Both stacks at their defaults; three baselines on the direct stack's stream batching; then the stack
+ * whose summary writer takes the smaller batch again at the other's batch size (rows with default: false).
+ */
 function costScenarios(settings: Record<string, ProjectionSettings>): CostScenario[] {
-  const direct = settings["direct-projection"];
-  const queued = settings["queued-projection"];
-  const stream = (s: ProjectionSettings) =>
-    s.mappings.find((m) => m.source === "dynamodb-stream")?.batchSize ?? 1;
-  return [
-    {
-      label: "direct-projection",
-      writer: "project-summary",
-      batchSize: summaryWriterMapping(direct).batchSize,
-    },
-    {
-      label: "queued-projection",
-      writer: "apply-summary",
-      batchSize: summaryWriterMapping(queued).batchSize,
-      forwarderBatchSize: stream(queued),
-    },
-    { label: QUEUED_99, writer: "apply-summary", batchSize: 99, forwarderBatchSize: stream(queued) },
-    { label: NAIVE, writer: "naive", batchSize: stream(direct) },
+  const synthesized = (name: string) => readSynthesizedStack(DEFAULT_OUTDIR, name);
+  const none = { "dynamodb-stream": undefined, sqs: undefined };
+  const scenarios: CostScenario[] = [
+    ...STACKS.map((stack) => ({
+      stack,
+      synthesized: synthesized(stack),
+      settings: settings[stack],
+      batching: none,
+      isDefault: true,
+    })),
+    ...BASELINES.map((baseline) => ({
+      stack: baseline,
+      synthesized: synthesized(DIRECT),
+      settings: settings[DIRECT],
+      baseline,
+      batching: none,
+      isDefault: true,
+    })),
   ];
+  const direct = summaryWriterMapping(settings[DIRECT]);
+  const queued = summaryWriterMapping(settings[QUEUED]);
+  const equal = Math.max(direct.batchSize, queued.batchSize);
+  if (queued.batchSize < equal) {
+    // SQS needs a batching window of at least 1 s for batches above 10.
+    const windowSeconds =
+      equal > 10 ? Math.max(1, queued.batchingWindowSeconds) : queued.batchingWindowSeconds;
+    scenarios.push({
+      stack: QUEUED,
+      synthesized: synthesized(QUEUED),
+      settings: settings[QUEUED],
+      batching: { "dynamodb-stream": undefined, sqs: { batchSize: equal, windowSeconds } },
+      isDefault: false,
+    });
+  }
+  if (direct.batchSize < equal) {
+    scenarios.push({
+      stack: DIRECT,
+      synthesized: synthesized(DIRECT),
+      settings: settings[DIRECT],
+      batching: {
+        sqs: undefined,
+        "dynamodb-stream": { batchSize: equal, windowSeconds: direct.batchingWindowSeconds },
+      },
+      isDefault: false,
+    });
+  }
+  return scenarios;
 }
 
-function costTargets(rows: CostRow[]): Target[] {
+const COST_FIGURES = [
+  ["totalWriteUnitsPerOrder", "total WU"],
+  ["summaryWriteUnitsPerOrder", "summary WU"],
+  ["readUnitsPerOrder", "RU"],
+  ["sqsRequestsPerOrder", "SQS requests"],
+] as const;
+
+function costTargets(rows: CostRow[], saturation: SaturationRow[]): Target[] {
   const targets: Target[] = [];
+  const at = (stack: string, workload: string) =>
+    rows.find((r) => r.stack === stack && r.workload === workload && r.default === undefined);
   for (const stack of STACKS) {
-    const one = rows.find((r) => r.scenario === stack && r.accounts === 1);
+    for (const workload of ["100", "10000"]) {
+      const row = at(stack, workload);
+      if (!row) continue;
+      const ratio = row.totalWriteUnitsPerOrder / row.lowerBoundWriteUnitsPerOrder;
+      targets.push({
+        figure: `${stack}: total WU/order ÷ per-batch ADD's, ${Number(workload).toLocaleString("en-US")} accounts`,
+        value: round(ratio),
+        unit: "x",
+        target: "<= 1.1",
+        met: ratio <= 1.1,
+      });
+    }
+    const one = at(stack, "1");
     if (one) {
       targets.push({
-        figure: `${stack}: summary WCU per order, 1,000 orders on 1 account`,
-        value: round(one.summaryWcuPerOrder, 4),
-        unit: "WCU/order",
-        target: "<= 0.02",
-        met: one.summaryWcuPerOrder <= 0.02,
+        figure: `${stack}: total WU/order, 1 account`,
+        value: one.totalWriteUnitsPerOrder,
+        unit: "WU/order",
+        target: "<= 1.2",
+        met: one.totalWriteUnitsPerOrder <= 1.2,
       });
     }
-    for (const row of rows.filter((r) => r.scenario === stack)) {
-      targets.push({
-        figure: `${stack}: summary writes / lower bound, ${row.accounts.toLocaleString("en-US")} accounts`,
-        value: round(row.requestsToLowerBound, 3),
-        unit: "x",
-        target: "<= 1.10",
-        met: row.requestsToLowerBound <= 1.1,
-      });
-      targets.push({
-        figure: `${stack}: summary WCU / lower bound WCU, ${row.accounts.toLocaleString("en-US")} accounts`,
-        value: round(row.wcuToLowerBound, 3),
-        unit: "x",
-        target: "<= 1.10",
-        met: row.wcuToLowerBound <= 1.1,
-      });
-    }
+  }
+  for (const workload of WORKLOADS) {
+    const direct = at(DIRECT, workload);
+    const queued = at(QUEUED, workload);
+    if (!direct || !queued) continue;
+    const worse = [
+      ...COST_FIGURES.filter(([field]) => queued[field] > direct[field]).map(([, label]) => label),
+      ...(["onDemand", "provisioned"] as const)
+        .filter((kind) => queued.dollarsPerMillionOrders[kind] > direct.dollarsPerMillionOrders[kind])
+        .map((kind) => `$ ${kind}`),
+    ];
+    targets.push({
+      figure: `queued <= direct on every cost figure, workload ${workload}`,
+      value: worse.length === 0 ? "all" : `worse: ${worse.join(", ")}`,
+      unit: "",
+      target: "all",
+      met: worse.length === 0,
+    });
+  }
+  const queuedOne = at(QUEUED, "1");
+  if (queuedOne) {
+    targets.push({
+      figure: `${QUEUED}: SQS requests/order, 1 account`,
+      value: queuedOne.sqsRequestsPerOrder,
+      unit: "req/order",
+      target: "<= 0.02",
+      met: queuedOne.sqsRequestsPerOrder <= 0.02,
+    });
+  }
+  for (const stack of STACKS) {
+    const s = saturation.find((row) => row.stack === stack && row.workload === "10000");
+    if (!s) continue;
+    const goal = 2 * SATURATION_BEFORE[stack];
+    targets.push({
+      figure: `${stack}: sustainable orders/s, 10,000 accounts, default capacity (derived)`,
+      value: s.sustainedOrdersPerSecond,
+      unit: "orders/s",
+      target: `>= ${goal}`,
+      met: s.sustainedOrdersPerSecond >= goal,
+    });
   }
   return targets;
 }
@@ -153,20 +247,46 @@ async function runCost(
   results: Results,
   settings: Record<string, ProjectionSettings>,
   orders: number,
-  runs: number,
+  rate: number,
+  workloads: readonly WorkloadName[],
 ) {
+  const prices = readPrices();
+  const scenarios = costScenarios(settings);
   console.log(
-    `cost: ${orders} orders over ${CARDINALITIES.join(", ")} accounts, real handlers on DynamoDB Local`,
+    `cost: ${orders} orders at ${rate}/s over workloads ${workloads.join(", ")} (zipf: ${ZIPF_ACCOUNTS.toLocaleString("en-US")} accounts, exponent ${ZIPF_EXPONENT}); ` +
+      `${scenarios.length} scenarios, real API, stream, functions and queue on DynamoDB Local and the SQS emulator`,
   );
-  const rows = await measureProjectionCost(costScenarios(settings), CARDINALITIES, orders, runs, console.log);
+  const emulators = await startEmulators(prices);
+  const rows: CostRow[] = [];
+  try {
+    for (const name of workloads) {
+      const workload = workloadOf(name);
+      const measured = [];
+      for (const scenario of scenarios) {
+        const row = await measureRun(scenario, workload, emulators, {
+          orders,
+          rate,
+          prices,
+          log: console.log,
+        });
+        measured.push(row);
+        console.log(
+          `  ${row.stack.padEnd(28)} ${name.padStart(5)} ${String(row.batchSize).padStart(4)}: ${row.totalWriteUnitsPerOrder} WU/order ` +
+            `(summary ${row.summaryWriteUnitsPerOrder}), ${row.sqsRequestsPerOrder} SQS req/order, exact ${row.exact}, ${row.detail.wallSeconds} s`,
+        );
+      }
+      const bound = measured.find((r) => r.stack === PER_BATCH_ADD)?.totalWriteUnitsPerOrder ?? Number.NaN;
+      rows.push(...measured.map((row) => ({ ...row, lowerBoundWriteUnitsPerOrder: bound })));
+    }
+  } finally {
+    await emulators.stop();
+  }
+  results.prices = prices;
   results.cost = rows;
-  results.saturation = [
-    ...STACKS.flatMap((stack) => deriveSaturation(settings[stack], rows, stack)),
-    ...deriveSaturation(settings["queued-projection"], rows, QUEUED_99, 99),
-  ];
+  results.saturation = STACKS.flatMap((stack) => deriveSaturation(settings[stack], rows, stack));
   results.targets = results.targets
-    .filter((t) => !/: summary (WCU|writes)/.test(t.figure))
-    .concat(costTargets(rows));
+    .filter((t) => !/(WU|SQS|queued <= direct|sustainable|summary WCU|summary writes)/.test(t.figure))
+    .concat(costTargets(rows, results.saturation));
 }
 
 function runSynth(results: Results, runs: number) {
@@ -228,58 +348,61 @@ async function runEndToEnd(results: Results, runs: number) {
 
 function printResults(results: Results): void {
   if (results.cost) {
+    const prices = results.prices;
     console.log(
-      "\nProjection cost per order (summary WCU as AWS charges it; 'local' = DynamoDB Local's ReturnConsumedCapacity)",
-    );
-    console.log(
-      table(
-        [
-          "scenario",
-          "accounts",
-          "batch",
-          "invocations",
-          "summary req",
-          "summary WCU",
-          "local WCU",
-          "summary RCU",
-          "ledger WCU",
-          "CPU µs/rec",
-          "bound WCU",
-          "req/bound",
-          "WCU/bound",
-          "WCU/naive",
-        ],
-        results.cost.map((r) => {
-          const naive = results.cost?.find((n) => n.scenario === NAIVE && n.accounts === r.accounts);
-          return [
-            r.scenario,
-            r.accounts,
-            r.batchSize,
-            r.invocations,
-            r.summaryRequestsPerOrder.toFixed(3),
-            r.summaryWcuPerOrder.toFixed(4),
-            r.summaryWcuPerOrderReportedLocally.toFixed(4),
-            r.summaryRcuPerOrder.toFixed(2),
-            r.ledgerWcuPerOrder.toFixed(2),
-            r.handlerCpuMicrosPerRecord,
-            r.lowerBoundWcuPerOrder.toFixed(4),
-            r.requestsToLowerBound.toFixed(2),
-            r.wcuToLowerBound.toFixed(2),
-            naive ? (r.summaryWcuPerOrder / naive.summaryWcuPerOrder).toFixed(3) : "-",
-          ];
-        }),
-      ),
-    );
-  }
-  if (results.saturation) {
-    console.log(
-      "\nSaturation at the synthesized capacities (derived from the measured WCU per order; overload = 2x the sustained rate for 60 s)",
+      `\nWhole bill per order, as AWS charges it (prices: ${prices?.region}, checked ${prices?.checked}; bench/prices.json). ` +
+        "'local WU' = DynamoDB Local's own ReturnConsumedCapacity for the same requests; bound = baseline-per-batch-add's total WU",
     );
     console.log(
       table(
         [
           "stack",
-          "accounts",
+          "workload",
+          "batch",
+          "total WU",
+          "local WU",
+          "summary WU",
+          "RU",
+          "SQS req",
+          "empty recv",
+          "invocations",
+          "GB-s/order",
+          "$/M on-demand",
+          "$/M provisioned",
+          "bound WU",
+          "WU/bound",
+          "exact",
+        ],
+        results.cost.map((r) => [
+          `${r.stack}${r.default === false ? " (not default)" : ""}`,
+          r.workload,
+          r.batchSize,
+          r.totalWriteUnitsPerOrder.toFixed(4),
+          r.detail.localReportedWriteUnitsPerOrder.toFixed(4),
+          r.summaryWriteUnitsPerOrder.toFixed(4),
+          r.readUnitsPerOrder.toFixed(4),
+          r.sqsRequestsPerOrder.toFixed(4),
+          r.detail.emptyReceives,
+          Object.values(r.detail.lambdaInvocations).reduce((a, b) => a + b, 0),
+          r.detail.lambdaGbSecondsPerOrder.toPrecision(3),
+          r.dollarsPerMillionOrders.onDemand.toFixed(3),
+          r.dollarsPerMillionOrders.provisioned.toFixed(3),
+          r.lowerBoundWriteUnitsPerOrder.toFixed(4),
+          (r.totalWriteUnitsPerOrder / r.lowerBoundWriteUnitsPerOrder).toFixed(2),
+          r.exact ? "yes" : "NO",
+        ]),
+      ),
+    );
+  }
+  if (results.saturation) {
+    console.log(
+      "\nSaturation at the synthesized capacities (derived from the measured summary WU per order; overload = 2x the sustained rate for 60 s)",
+    );
+    console.log(
+      table(
+        [
+          "stack",
+          "workload",
           "WCU",
           "orders/s max",
           "batch needs",
@@ -291,7 +414,7 @@ function printResults(results: Results): void {
         ],
         results.saturation.map((s) => [
           s.stack,
-          s.accounts,
+          s.workload,
           s.summaryWcu,
           s.sustainedOrdersPerSecond,
           s.batchNeedsWcu,
@@ -344,8 +467,8 @@ function printResults(results: Results): void {
       ["figure", "value", "target", "met"],
       results.targets.map((t) => [
         t.figure,
-        `${t.value} ${t.unit}`,
-        `${t.target} ${t.unit}`,
+        `${t.value} ${t.unit}`.trim(),
+        `${t.target} ${t.unit}`.trim(),
         t.met ? "yes" : "NO",
       ]),
     ),
@@ -365,6 +488,8 @@ async function main(): Promise<number> {
       only: { type: "string" },
       runs: { type: "string" },
       orders: { type: "string" },
+      rate: { type: "string" },
+      workloads: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -378,6 +503,11 @@ async function main(): Promise<number> {
   }
   const runs = positive(values.runs, "--runs", 3);
   const orders = positive(values.orders, "--orders", 1000);
+  const rate = positive(values.rate, "--rate", 100);
+  const workloads = (values.workloads?.split(",") ?? [...WORKLOADS]) as WorkloadName[];
+  for (const w of workloads) {
+    if (!WORKLOADS.includes(w)) throw new Error(`--workloads takes ${WORKLOADS.join(",")}, got "${w}"`);
+  }
   const sections = values.only ? [values.only as Section] : [...SECTIONS];
   const previous: Partial<Results> = existsSync(RESULTS_FILE)
     ? JSON.parse(readFileSync(RESULTS_FILE, "utf8"))
@@ -393,11 +523,15 @@ async function main(): Promise<number> {
   results.settings = settings;
   const loads: number[][] = [];
   const { loadavg } = await import("node:os");
+  results.timings = { ...(previous.timings ?? {}) };
   for (const section of sections) {
     loads.push(loadavg());
-    if (section === "cost") await runCost(results, settings, orders, runs);
+    const began = Date.now();
+    if (section === "cost") await runCost(results, settings, orders, rate, workloads);
     if (section === "synth") runSynth(results, runs);
     if (section === "e2e") await runEndToEnd(results, runs);
+    results.timings[`${section}Seconds`] = Math.round((Date.now() - began) / 1000);
+    console.log(`${section}: ${results.timings[`${section}Seconds`]} s`);
   }
   loads.push(loadavg());
   results.machine.loadAverage = loads.map((l) => round(l[0], 1));

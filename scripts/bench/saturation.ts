@@ -1,15 +1,15 @@
 import type { MappingSettings, ProjectionSettings } from "../../local/terraform/projection-settings";
 import { summaryWriterMapping } from "../../local/terraform/projection-settings";
-import type { CostRow } from "./projection-cost";
+import type { CostRow } from "./whole-bill";
 
 /** Share of the remaining time the handlers keep back before giving up on throttled writes (functions/summary/apply-deltas.ts). */
 const DEADLINE_RESERVE = 0.25;
 
 export interface SaturationRow {
   stack: string;
-  accounts: number;
+  workload: string;
   summaryWcu: number;
-  /** Measured: summary WCU per order with full batches (projection cost section). */
+  /** Measured: summary write units per order at the stated arrival rate (whole-bill section). */
   measuredWcuPerOrder: number;
   /** Derived: summary WCU / WCU per order. */
   sustainedOrdersPerSecond: number;
@@ -40,24 +40,23 @@ function retryWindowSeconds(mapping: MappingSettings): number {
 }
 
 /**
- * Where each stack saturates and what happens beyond, derived from the measured write cost per order
- * and the synthesized capacities, batch sizes, timeouts, visibility timeout and maxReceiveCount.
+ * Where each stack saturates and what happens beyond, derived from the measured summary write units per
+ * order (default settings) and the synthesized capacities, batch sizes, timeouts, visibility timeout and
+ * maxReceiveCount.
  */
 export function deriveSaturation(
   settings: ProjectionSettings,
   costRows: CostRow[],
   scenarioLabel: string,
-  batchSize?: number,
 ): SaturationRow[] {
-  const synthesized = summaryWriterMapping(settings);
-  const mapping = { ...synthesized, batchSize: batchSize ?? synthesized.batchSize };
+  const mapping = summaryWriterMapping(settings);
   const wcu = settings.summaryTable.writeCapacity;
   return costRows
-    .filter((row) => row.scenario === scenarioLabel)
+    .filter((row) => row.stack === scenarioLabel && row.default === undefined)
     .map((row) => {
-      const sustained = wcu / row.summaryWcuPerOrder;
+      const sustained = wcu / row.summaryWriteUnitsPerOrder;
       const concurrency = mapping.source === "sqs" ? (mapping.maximumConcurrency ?? 1) : 1;
-      const batchNeedsWcu = row.summaryWcuPerOrder * mapping.batchSize;
+      const batchNeedsWcu = row.summaryWriteUnitsPerOrder * mapping.batchSize;
       const invocationBudgetWcu = (wcu / concurrency) * retryWindowSeconds(mapping);
       const input = 2 * sustained;
       const seconds = 60;
@@ -77,9 +76,9 @@ export function deriveSaturation(
       }
       return {
         stack: scenarioLabel,
-        accounts: row.accounts,
+        workload: row.workload,
         summaryWcu: wcu,
-        measuredWcuPerOrder: row.summaryWcuPerOrder,
+        measuredWcuPerOrder: row.summaryWriteUnitsPerOrder,
         sustainedOrdersPerSecond: Math.round(sustained * 10) / 10,
         batchNeedsWcu: Math.round(batchNeedsWcu * 10) / 10,
         invocationBudgetWcu: Math.round(invocationBudgetWcu * 10) / 10,
