@@ -1,3 +1,5 @@
+import type { Prices } from "./cost/charges";
+import { type MeteringProxy, startMeteringProxy } from "./cost/metering-proxy";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
 import { DEFAULT_STATE_DIR, stackEndpoints, writeEndpointsFile } from "./endpoints-file";
 import {
@@ -6,7 +8,7 @@ import {
   type FaultSettings,
   startDynamoDbCapacityProxy,
 } from "./faults";
-import { isPortFree } from "./free-port";
+import { findFreePort, isPortFree } from "./free-port";
 import type { FunctionLogs } from "./lambda";
 import { type SqsLocal, startSqsLocal } from "./sqs-local";
 import { notEmulated, type RunningStack, startStack } from "./stack-runtime";
@@ -51,6 +53,11 @@ export interface LocalRuntimeOptions {
   faults?: FaultSettings;
   /** Where the functions' stdout/stderr (Powertools JSON logs) goes. Default "inherit". */
   functionLogs?: FunctionLogs;
+  /**
+   * Meter every DynamoDB and SQS request as AWS bills it (local/cost/metering-proxy.ts), at these prices:
+   * the metering proxy then sits in front of both emulators and the queue URLs name it.
+   */
+  metering?: Prices;
 }
 
 export interface LocalRuntime {
@@ -62,6 +69,8 @@ export interface LocalRuntime {
    * faults.throttle, enforces provisioned write capacity.
    */
   capacityProxy: DynamoDbCapacityProxy;
+  /** When metering was asked for: what every request cost. */
+  metering?: MeteringProxy;
   /** Settings, seed and counters (`faults.counters()`) of the fault injection, across all stacks. */
   faults: FaultInjection;
   notEmulated: string[];
@@ -115,19 +124,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const dynamodb = await startDynamoDbLocal({ onExit: reportExit("DynamoDB Local") });
   let sqs: SqsLocal;
   let capacityProxy: DynamoDbCapacityProxy;
+  let metering: MeteringProxy | undefined;
+  const meteringSqsPort = options.metering ? await findFreePort() : undefined;
   try {
-    capacityProxy = await startDynamoDbCapacityProxy({
-      target: dynamodb.endpoint,
-      throttle: faults.settings.throttle === true,
-    });
+    sqs = await startSqsLocal({ onExit: reportExit("SQS emulator"), queueUrlPort: meteringSqsPort });
   } catch (error) {
     await dynamodb.stop();
     throw error;
   }
   try {
-    sqs = await startSqsLocal({ onExit: reportExit("SQS emulator") });
+    if (options.metering) {
+      metering = await startMeteringProxy(
+        { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint },
+        options.metering,
+        {
+          sqsPort: meteringSqsPort,
+        },
+      );
+    }
+    capacityProxy = await startDynamoDbCapacityProxy({
+      target: metering?.dynamodbEndpoint ?? dynamodb.endpoint,
+      throttle: faults.settings.throttle === true,
+    });
   } catch (error) {
-    await Promise.allSettled([capacityProxy.stop(), dynamodb.stop()]);
+    await Promise.allSettled([metering?.stop(), dynamodb.stop(), sqs.stop()]);
     throw error;
   }
   faults.countWritesWith(capacityProxy);
@@ -137,6 +157,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stopping = true;
     await Promise.allSettled(running.map((stack) => stack.stop()));
     await capacityProxy.stop().catch(() => {});
+    await metering?.stop().catch(() => {});
     await Promise.allSettled([dynamodb.stop(), sqs.stop()]);
   };
   try {
@@ -145,8 +166,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         await startStack(
           stack,
           {
-            dynamodbEndpoint: dynamodb.endpoint,
-            sqsEndpoint: sqs.endpoint,
+            dynamodbEndpoint: metering?.dynamodbEndpoint ?? dynamodb.endpoint,
+            sqsEndpoint: metering?.sqsEndpoint ?? sqs.endpoint,
             functionDynamodbEndpoint: capacityProxy.endpoint,
           },
           {
@@ -182,6 +203,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     dynamodb,
     sqs,
     capacityProxy,
+    metering,
     faults,
     notEmulated: [...new Set(synthesized.flatMap((stack) => notEmulated(stack)))].sort(),
     stop: stopAll,

@@ -47,7 +47,10 @@ export interface SqsMeter {
 
 export interface Meters {
   tables: Record<string, TableMeter>;
+  /** Every SQS request. */
   sqs: SqsMeter;
+  /** The same, by queue name (requests naming a QueueUrl). */
+  queues: Record<string, SqsMeter>;
 }
 
 const emptySqs = (): SqsMeter => ({
@@ -417,7 +420,7 @@ export async function startMeteringProxy(
   options: MeteringProxyOptions = {},
 ): Promise<MeteringProxy> {
   const host = options.host ?? "127.0.0.1";
-  let meters: Meters = { tables: {}, sqs: emptySqs() };
+  let meters: Meters = { tables: {}, sqs: emptySqs(), queues: {} };
   const tableMeter = (table: string): TableMeter => {
     meters.tables[table] ??= {
       requests: {},
@@ -460,7 +463,15 @@ export async function startMeteringProxy(
       const action = sqsAction(req.headers, raw);
       const answer = await send(sqsTarget, req.headers, req.method ?? "POST", req.url ?? "/", raw);
       if (SQS_METERED.has(action) && answer.status === 200) {
-        meterSqs(meters.sqs, action, parse(raw), parse(answer.body), prices.sqs.bytesPerBilledRequest);
+        const request = parse(raw);
+        const reply = parse(answer.body);
+        const bytes = prices.sqs.bytesPerBilledRequest;
+        meterSqs(meters.sqs, action, request, reply, bytes);
+        const queue = String(request.QueueUrl ?? "").replace(/^.*\//, "");
+        if (queue) {
+          meters.queues[queue] ??= emptySqs();
+          meterSqs(meters.queues[queue], action, request, reply, bytes);
+        }
       }
       res.writeHead(answer.status, answer.headers).end(answer.body);
     } catch {
@@ -481,7 +492,7 @@ export async function startMeteringProxy(
     sqsEndpoint,
     meters: () => structuredClone(meters),
     reset: () => {
-      meters = { tables: {}, sqs: emptySqs() };
+      meters = { tables: {}, sqs: emptySqs(), queues: {} };
     },
     stop: async () => {
       await Promise.all([close(dynamodbServer), close(sqsServer)]);

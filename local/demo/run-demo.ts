@@ -3,6 +3,8 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { readPrices } from "../cost/charges";
+import { functionMemory, StackBill, type StackCost } from "../cost/stack-bill";
 import { DEFAULT_STATE_DIR } from "../endpoints-file";
 import { type ApiTarget, apiTargetOf, getSummary } from "../load/api-client";
 import { expectedSummaries } from "../load/orders";
@@ -53,6 +55,8 @@ export interface StackOutcome {
   dlqDepth: number;
   /** Every accepted order is in its account's summary, exactly, and no failure queue holds anything. */
   lostNothing: boolean;
+  /** What the stack spent per accepted order, as AWS bills it (every table, queue and function). */
+  cost?: StackCost;
 }
 
 export interface StackRecording {
@@ -85,7 +89,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoRecording> {
   const runId = `demo-${randomBytes(3).toString("hex")}`;
   const outdir = options.outdir ?? DEMO_OUTDIR;
   mkdirSync(path.dirname(outdir), { recursive: true });
+  const prices = readPrices();
   const runtime = await startLocalRuntime({
+    metering: prices,
     outdir,
     synthEnvironment: options.settings,
     stacks: STACKS,
@@ -99,8 +105,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoRecording> {
     dynamodb: new DynamoDBClient(localClientConfig(runtime.dynamodb.endpoint)),
     sqs: new SQSClient(localClientConfig(runtime.sqs.endpoint)),
   };
+  const bills = new Map(
+    runtime.stacks.map((stack) => [
+      stack.name,
+      new StackBill(stack.functions.values(), functionMemory(stack.model), {
+        tables: stack.tables.map((table) => table.name),
+        summaryTable: String(stack.outputs.summary_table_name),
+        queues: stack.queues.map((queue) => queue.name),
+      }),
+    ]),
+  );
   try {
     const plan = planTraffic({ ...options, runId, seed: options.seed ?? Date.now() % 2 ** 31 });
+    runtime.metering?.reset();
     const startedAtMs = Date.now();
     const logs = new Map(runtime.stacks.map((stack) => [stack.name, new TrafficLog()]));
     const samplers = runtime.stacks.map(
@@ -146,15 +163,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoRecording> {
     }
     await traffic;
 
+    const meters = runtime.metering?.meters();
     const stacks: StackRecording[] = [];
     for (const stack of runtime.stacks) {
       const own = samples.get(stack.name) ?? [];
       const trafficLog = logs.get(stack.name) as TrafficLog;
+      const outcome = await outcomeOf(apiTargetOf(stack), own, trafficLog, plan.accounts, startedAtMs);
+      const bill = bills.get(stack.name);
+      if (meters && bill) outcome.cost = bill.cost(meters, trafficLog.accepted, prices);
       stacks.push({
         name: stack.name,
         settings: projectionSettings(stack.model.stack),
         samples: own,
-        outcome: await outcomeOf(apiTargetOf(stack), own, trafficLog, plan.accounts, startedAtMs),
+        outcome,
       });
     }
     return {
@@ -171,6 +192,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRecording> {
       stacks,
     };
   } finally {
+    for (const bill of bills.values()) bill.stop();
     clients.dynamodb.destroy();
     clients.sqs.destroy();
     await runtime.stop();

@@ -28,6 +28,20 @@ export function summaryRows(recording: DemoRecording): { label: string; values: 
     row("summary WCU consumed", (s) => String(s.outcome.consumedSummaryWcu)),
     row("Lambda invocations", (s) => String(s.outcome.invocations)),
     row("function errors / retries", (s) => `${s.outcome.errors} / ${s.outcome.retries}`),
+    row("write units per order, all tables (summary)", (s) =>
+      s.outcome.cost
+        ? `${s.outcome.cost.writeUnitsPerOrder} (${s.outcome.cost.summaryWriteUnitsPerOrder})`
+        : "-",
+    ),
+    row("read units per order", (s) => (s.outcome.cost ? String(s.outcome.cost.readUnitsPerOrder) : "-")),
+    row("SQS requests per order", (s) => (s.outcome.cost ? String(s.outcome.cost.sqsRequestsPerOrder) : "-")),
+    row("Lambda GB-seconds per order", (s) =>
+      s.outcome.cost ? String(s.outcome.cost.lambdaGbSecondsPerOrder) : "-",
+    ),
+    row("$ per million orders (on-demand / provisioned)", (s) => {
+      const dollars = s.outcome.cost?.dollarsPerMillionOrders;
+      return dollars ? `${dollars.onDemand.toFixed(2)} / ${dollars.provisioned.toFixed(2)}` : "-";
+    }),
     row(
       "failure queue / DLQ messages",
       (s) => `${s.outcome.failureQueueMessages} / ${s.settings.queue ? s.outcome.dlqDepth : "-"}`,

@@ -28,6 +28,7 @@ import {
   meterTotals,
   startMeteringProxy,
 } from "../../local/cost/metering-proxy";
+import { functionMemory } from "../../local/cost/stack-bill";
 import { startDynamoDbLocal } from "../../local/dynamodb-local";
 import { toLambdaDynamoDbRecord } from "../../local/event-sources/dynamodb-stream-record";
 import { findFreePort } from "../../local/free-port";
@@ -203,13 +204,6 @@ function withMappingsDisabled(stack: SynthesizedStack): SynthesizedStack {
   return { ...stack, document };
 }
 
-function memoryOf(stack: SynthesizedStack, functionName: string): number {
-  for (const fn of Object.values(stack.document.resource?.aws_lambda_function ?? {})) {
-    if (String(fn.function_name) === functionName) return Number(fn.memory_size ?? 128);
-  }
-  throw new Error(`${stack.name}: no aws_lambda_function named ${functionName}`);
-}
-
 /** Per-account sums of the orders the stream recorded, against the summary table's items. */
 async function summariesMatch(
   admin: DynamoDBClient,
@@ -320,6 +314,12 @@ export async function measureRun(
       throw new Error(`${stack.name}: the stream holds ${arrivals.length} records, not ${options.orders}`);
     }
 
+    const memory = functionMemory(stack.model);
+    const memoryOf = (functionName: string) => {
+      const mb = memory.get(functionName);
+      if (mb === undefined) throw new Error(`${scenario.stack}: no function named ${functionName}`);
+      return mb;
+    };
     const invocations: Record<string, number> = {};
     let gbSeconds = 0;
     let summaryBatches = 0;
@@ -335,7 +335,7 @@ export async function measureRun(
       if (!fn) throw new Error(`no function ${functionName}`);
       const result = await fn.invoke(event);
       invocations[functionName] = (invocations[functionName] ?? 0) + 1;
-      gbSeconds += lambdaGbSeconds(memoryOf(scenario.synthesized, functionName), result.durationMs);
+      gbSeconds += lambdaGbSeconds(memoryOf(functionName), result.durationMs);
       failedItems(result, functionName);
     };
 
@@ -352,7 +352,7 @@ export async function measureRun(
 
     if (scenario.baseline) {
       const handler = baselineHandler(scenario.baseline, meteredDynamodb, summaryTable);
-      const memory = memoryOf(scenario.synthesized, streamMapping.functionName);
+      const memory = memoryOf(streamMapping.functionName);
       for (const batch of batches) {
         const began = performance.now();
         await handler(batch.items);
