@@ -102,6 +102,12 @@ function send(target: URL, headers: IncomingHttpHeaders, method: string, url: st
   });
 }
 
+/** The upstream's headers for a body sent whole: its length, not its transfer encoding. */
+function replyHeaders(answer: Upstream): IncomingHttpHeaders {
+  const { "content-length": _length, "transfer-encoding": _encoding, ...headers } = answer.headers;
+  return { ...headers, "content-length": String(answer.body.length) };
+}
+
 function readBody(req: import("node:http").IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -449,10 +455,7 @@ export async function startMeteringProxy(
         req.method ?? "POST",
         req.url ?? "/",
       );
-      const { "content-length": _length, ...headers } = answer.headers;
-      res
-        .writeHead(answer.status, { ...headers, "content-length": String(answer.body.length) })
-        .end(answer.body);
+      res.writeHead(answer.status, replyHeaders(answer)).end(answer.body);
     } catch {
       res.destroy();
     }
@@ -473,7 +476,7 @@ export async function startMeteringProxy(
           meterSqs(meters.queues[queue], action, request, reply, bytes);
         }
       }
-      res.writeHead(answer.status, answer.headers).end(answer.body);
+      res.writeHead(answer.status, replyHeaders(answer)).end(answer.body);
     } catch {
       res.destroy();
     }

@@ -11,6 +11,12 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from "@aws-sdk/client-dynamodb-streams";
+import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -223,4 +229,35 @@ it("bills SQS requests per 64 KB chunk of payload and counts empty receives and 
   expect(meter.emptyReceives).toBe(1);
   expect(meter.messagesSent).toBe(2);
   expect(meter.messagesReceived).toBe(2);
+});
+
+it("passes what it does not meter, such as stream reads, through unchanged", async () => {
+  const table = `t-${randomUUID()}`;
+  const created = await direct.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+    }),
+  );
+  await metered.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } }));
+  const streams = new DynamoDBStreamsClient(localClientConfig(proxy.dynamodbEndpoint));
+  try {
+    const StreamArn = created.TableDescription?.LatestStreamArn;
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn }));
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn,
+        ShardId: StreamDescription?.Shards?.[0]?.ShardId,
+        ShardIteratorType: "TRIM_HORIZON",
+      }),
+    );
+    const { Records = [] } = await streams.send(new GetRecordsCommand({ ShardIterator }));
+    expect(Records.map((r) => r.dynamodb?.Keys?.pk?.S)).toEqual(["a"]);
+    expect(Object.keys(proxy.meters().tables)).toEqual([table]);
+  } finally {
+    streams.destroy();
+  }
 });
