@@ -51,6 +51,18 @@ describe("the demo report, from a short real run, in headless Chromium", () => {
     expect(direct.samples.every((s) => s.queueDepth === undefined)).toBe(true);
   });
 
+  it("priced what each stack spent per order: the details write at least, SQS only where there is a queue", () => {
+    const [direct, queued] = recording.stacks.map((s) => s.outcome.cost);
+    for (const cost of [direct, queued]) {
+      expect(cost?.orders).toBe(80);
+      expect(cost?.writeUnitsPerOrder).toBeGreaterThanOrEqual(1 + (cost?.summaryWriteUnitsPerOrder ?? 0));
+      expect(cost?.lambdaInvocations).toBeGreaterThan(0);
+      expect(cost?.dollarsPerMillionOrders.onDemand).toBeGreaterThan(0);
+    }
+    expect(direct?.sqsRequestsPerOrder).toBe(0);
+    expect(queued?.sqsRequestsPerOrder).toBeGreaterThan(0);
+  });
+
   it("is one file that needs no network", () => {
     const html = readFileSync(reportFile, "utf8");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/[^"'\s]+\.js/);

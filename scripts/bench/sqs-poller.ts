@@ -50,6 +50,7 @@ export async function pollQueue(producer: Producer, options: PollerOptions): Pro
         WaitTimeSeconds: 0,
         VisibilityTimeout: options.visibilityTimeoutSeconds,
         MessageSystemAttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
       }),
     );
     return answer.Messages ?? [];

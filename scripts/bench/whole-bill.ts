@@ -242,7 +242,17 @@ const sqsRecord = (message: Message, queueArn: string, region: string): SQSRecor
     SenderId: message.Attributes?.SenderId ?? "local",
     ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? "0",
   },
-  messageAttributes: {},
+  // Lambda's event spells the message attributes in camel case.
+  messageAttributes: Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+      name,
+      {
+        dataType: value.DataType ?? "String",
+        stringValue: value.StringValue,
+        binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString("base64") : undefined,
+      },
+    ]),
+  ),
   md5OfBody: message.MD5OfBody ?? "",
   eventSource: "aws:sqs",
   eventSourceARN: queueArn,
