@@ -193,6 +193,7 @@ export function renderHtmlReport(recording: DemoRecording): string {
 <p class="meta">Run ${escapeHtml(recording.runId)} at ${escapeHtml(recording.startedAt)}:
 ${w.burst} orders at once, then ${w.rate}/s for ${w.duration} s, over ${w.accounts} accounts, the same orders to both APIs.
 Local runtime, summary tables throttled at their synthesized write capacity (token bucket, DynamoDB's 300 s burst allowance, starting empty).
+Costs per order: every DynamoDB and SQS request and every invocation metered as AWS bills it, at the list prices of bench/prices.json.
 Machine: ${m.cpus} × ${escapeHtml(m.cpuModel)}, ${m.memoryGb} GB, Node ${escapeHtml(m.node)} ${escapeHtml(m.platform)}.</p>
 <ul class="settings">${settings}</ul>
 <table><thead><tr><th></th>${header}</tr></thead><tbody>

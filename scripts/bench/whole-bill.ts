@@ -279,7 +279,7 @@ export async function measureRun(
   const proxy = emulators.proxy;
   const admin = new DynamoDBClient(localClientConfig(emulators.dynamodb));
   const streams = new DynamoDBStreamsClient(localClientConfig(emulators.dynamodb));
-  // Queue URLs name the proxy; this client's own requests (depth, clean-up) are not metered actions.
+  // Queue URLs name the proxy; this client only deletes queues, which is not a metered action.
   const adminSqs = new SQSClient(localClientConfig(proxy.sqsEndpoint));
   const meteredSqs = new SQSClient(localClientConfig(proxy.sqsEndpoint));
   const meteredDynamodb = new DynamoDBClient(localClientConfig(proxy.dynamodbEndpoint));
