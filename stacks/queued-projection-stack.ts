@@ -77,7 +77,8 @@ export class QueuedProjectionStack extends ProjectionStack {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
         resources: [this.updates.queue.arn],
       },
-      ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-receive"]),
+      // The DLQ uses the same key as the queue.
+      ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-receive", "sqs-dead-letter"]),
     ]);
 
     this.queueMapping = new LambdaEventSourceMapping(this, "summary-updates-mapping", {

@@ -303,6 +303,17 @@ describe("customer managed key: each role gets exactly the key actions its calls
     ]);
   });
 
+  test("the queue consumer's own grant holds what a move into the encrypted DLQ needs", () => {
+    const { json } = synthQueued(config);
+    const consume = resourceNamed(json, "aws_iam_role_policy", "consume-summary-updates");
+    expect(consume.role).toBe(ref(json, "aws_iam_role", "apply-summary_role", "id"));
+    expect(JSON.parse(consume.policy as string).Statement).toContainEqual({
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [EXAMPLE_KMS_KEY_ARN],
+    });
+  });
+
   test("direct-projection", () => {
     const { json } = synthDirect(config);
     expect(kmsActionsOf(json, "project-summary_role")).toEqual([

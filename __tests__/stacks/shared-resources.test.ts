@@ -31,13 +31,14 @@ describe.each([
     json = synth().json;
   });
 
-  test("keeps state in S3 with encryption and native locking", () => {
+  test("keeps state in S3, SSE-KMS with the state bucket's key (not SSE-S3), and native locking", () => {
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: "replace-me-cqrs-projections-tfstate",
         key: `cqrs-projections/dev/${stackName}.tfstate`,
         region: "us-east-1",
         encrypt: true,
+        kms_key_id: "alias/aws/s3",
         use_lockfile: true,
       },
     });
