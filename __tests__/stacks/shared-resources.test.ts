@@ -445,6 +445,43 @@ describe("CQRS_WAF", () => {
     ).toEqual([ref(json, "aws_cloudwatch_log_group", "waf", "arn")]);
   });
 
+  test("rules that inspect what the order contract lets a client send only count; the rest block", () => {
+    const { json } = synthDirect(defaultConfig({ CQRS_WAF: "true" }));
+    const rules = resourceNamed(json, "aws_wafv2_web_acl", "waf").rule as {
+      name: string;
+      override_action?: unknown;
+      statement: { managed_rule_group_statement?: { name: string; rule_action_override: unknown[] } };
+    }[];
+    const overrides = Object.fromEntries(
+      rules.slice(1).map((r) => [r.name, r.statement.managed_rule_group_statement?.rule_action_override]),
+    );
+    const counted = (...names: string[]) => names.map((name) => ({ name, action_to_use: { count: {} } }));
+    expect(overrides).toEqual({
+      AWSManagedRulesCommonRuleSet: counted(
+        "NoUserAgent_HEADER",
+        "SizeRestrictions_BODY",
+        "EC2MetaDataSSRF_BODY",
+        "EC2MetaDataSSRF_URIPATH",
+        "GenericLFI_BODY",
+        "GenericLFI_URIPATH",
+        "GenericRFI_BODY",
+        "GenericRFI_URIPATH",
+        "RestrictedExtensions_URIPATH",
+        "CrossSiteScripting_BODY",
+        "CrossSiteScripting_URIPATH",
+      ),
+      AWSManagedRulesKnownBadInputsRuleSet: counted(
+        "JavaDeserializationRCE_BODY",
+        "JavaDeserializationRCE_URIPATH",
+        "ExploitablePaths_URIPATH",
+        "Log4JRCE_BODY",
+        "Log4JRCE_URIPATH",
+      ),
+    });
+    // The groups' own actions stand for every other rule: the override is per rule, not on the group.
+    for (const rule of rules.slice(1)) expect(rule.override_action).toEqual({ none: {} });
+  });
+
   test("a rate limit out of range names the setting", () => {
     expect(() => defaultConfig({ CQRS_WAF: "true", CQRS_WAF_RATE_LIMIT: "5" })).toThrow(
       'CQRS_WAF_RATE_LIMIT must be an integer from 10 to 2000000000, got "5"',
