@@ -42,6 +42,7 @@ export class QueuedProjectionStack extends ProjectionStack {
     this.forwarder = new BundledFunction(this, "forward-to-queue", {
       entry: "forward-to-queue",
       functionName: `${this.namePrefix}-forward-to-queue`,
+      roleName: this.roleName("forward-to-queue"),
       environment: {
         SUMMARY_QUEUE_URL: this.updates.queue.url,
         POWERTOOLS_SERVICE_NAME: "forward-to-queue",
@@ -67,6 +68,7 @@ export class QueuedProjectionStack extends ProjectionStack {
     this.applier = new BundledFunction(this, "apply-summary", {
       entry: "apply-summary",
       functionName: `${this.namePrefix}-apply-summary`,
+      roleName: this.roleName("apply-summary"),
       environment: this.summaryWriterEnvironment("apply-summary"),
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
