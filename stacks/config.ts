@@ -156,7 +156,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     variable: "CQRS_STATE_KEY_PREFIX",
     defaultValue: "cqrs-projections",
-    description: "State key is `<prefix>/<environment>/<stack>.tfstate`.",
+    description: "State key is `<prefix>/<environment>/<region>/<stack>.tfstate`.",
   },
   { variable: "CQRS_STAGE_NAME", defaultValue: "dev", description: "API Gateway stage name." },
   {

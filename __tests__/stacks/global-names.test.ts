@@ -113,3 +113,11 @@ test("a name beyond IAM's limit stops synthesis with the reason", () => {
     /IAM role name cqrs-queued-a{16}-forward-to-queue-us-isob-northeast-1 is 65 characters, IAM allows 64/,
   );
 });
+
+test("one environment in two regions keeps two states in one bucket", () => {
+  const keyOf = (region: string) =>
+    synthDirect(defaultConfig({ AWS_REGION: region, CQRS_STATE_REGION: "us-east-1" })).json.terraform.backend
+      .s3.key;
+  expect(keyOf("us-east-1")).toBe("cqrs-projections/dev/us-east-1/direct-projection.tfstate");
+  expect(keyOf("eu-west-1")).toBe("cqrs-projections/dev/eu-west-1/direct-projection.tfstate");
+});

@@ -35,7 +35,7 @@ describe.each([
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: "replace-me-cqrs-projections-tfstate",
-        key: `cqrs-projections/dev/${stackName}.tfstate`,
+        key: `cqrs-projections/dev/us-east-1/${stackName}.tfstate`,
         region: "us-east-1",
         encrypt: true,
         kms_key_id: "alias/aws/s3",
@@ -332,7 +332,7 @@ describe("configuration reaches the synthesized stacks", () => {
     expect(json.terraform.backend.s3).toMatchObject({
       bucket: "acme-terraform-state",
       region: "eu-central-1",
-      key: "teams/orders/prod/direct-projection.tfstate",
+      key: "teams/orders/prod/eu-west-1/direct-projection.tfstate",
     });
     expect(json.provider.aws[0]).toMatchObject({ region: "eu-west-1" });
     expect(resourceNamed(json, "aws_dynamodb_table", "summary")).toMatchObject({

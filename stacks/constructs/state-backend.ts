@@ -2,9 +2,17 @@ import { S3Backend, type TerraformStack } from "cdktf";
 import type { StateBackendSettings } from "../config";
 import { STATE_KMS_KEY_ID } from "./state-bucket";
 
-/** Where the state of one stack lives: `<prefix>/<environment>/<stack>.tfstate`. */
-export function stateKey(settings: StateBackendSettings, environment: string, stackName: string): string {
-  return `${settings.keyPrefix}/${environment}/${stackName}.tfstate`;
+/**
+ * Where the state of one stack lives: `<prefix>/<environment>/<region>/<stack>.tfstate`. The region keeps
+ * one environment's deployments in two regions apart in one bucket.
+ */
+export function stateKey(
+  settings: StateBackendSettings,
+  environment: string,
+  region: string,
+  stackName: string,
+): string {
+  return `${settings.keyPrefix}/${environment}/${region}/${stackName}.tfstate`;
 }
 
 /**
