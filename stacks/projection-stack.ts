@@ -41,7 +41,11 @@ export abstract class ProjectionStack extends TerraformStack {
 
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new ProjectionGuardrails());
-    useS3StateBackend(this, config.state, stateKey(config.state, config.environment, config.region, stackName));
+    useS3StateBackend(
+      this,
+      config.state,
+      stateKey(config.state, config.environment, config.region, stackName),
+    );
     new AwsProvider(this, "aws", {
       region: config.region,
       defaultTags: [{ tags: { project: PROJECT_TAG, stack: stackName, environment: config.environment } }],
