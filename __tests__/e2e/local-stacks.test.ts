@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
+  DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -9,7 +10,13 @@ import {
   QueryCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import fc from "fast-check";
 import { apiTargetOf, getSummary, postOrder } from "../../local/load/api-client";
@@ -291,6 +298,70 @@ test("queued: a message the projection cannot handle lands in the DLQ after maxR
   expect(reading).toMatchObject({ status: 200, count: 4 });
   expect((await drain(queued.outputs.failure_queue_url as string, 1, 1_000)).length).toBe(0);
 }, 120_000);
+
+async function messagesIn(queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+test("queued: once the fault is repaired, a DLQ redrive applies every dead-lettered record exactly once", async () => {
+  const queued = stack("queued-projection");
+  const summaryTable = queued.outputs.summary_table_name as string;
+  const workUrl = queued.outputs.summary_updates_queue_url as string;
+  const dlqUrl = queued.outputs.summary_updates_dlq_url as string;
+  const dlqArn = queued.outputs.summary_updates_dlq_arn as string;
+  const account = "queued-redrive";
+  // A summary whose total is text, not a number: every update of this account fails until it is repaired.
+  const corrupt = { accountid: { S: account }, account_total: { S: "corrupt" }, order_count: { N: "0" } };
+  await dynamodb.send(new PutItemCommand({ TableName: summaryTable, Item: corrupt }));
+  const random = seededRandom(17);
+  const orders = Array.from({ length: 3 }, (_, i) => randomOrder(random, account, `v-${i}`));
+  for (const order of orders) expect((await postOrder(queued, order)).status).toBe(200);
+  await until(async () => (await messagesIn(dlqUrl)) === orders.length, 90_000);
+
+  // Keep one dead-lettered record to redrive a second time below (visibility 0: it stays in the DLQ).
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 0 }),
+  );
+  const copy = Messages[0]?.Body as string;
+  expect(JSON.parse(copy)).toMatchObject({ dynamodb: { Keys: { accountid: { S: account } } } });
+
+  await dynamodb.send(new DeleteItemCommand({ TableName: summaryTable, Key: { accountid: { S: account } } }));
+  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+  const expected = orders.reduce(
+    (sum, o) => sum.plus(new Big(String(o.unitprice)).times(o.quantity)),
+    new Big(0),
+  );
+  const reading = await summaryOnceCounted(queued, account, orders.length);
+  expect(reading).toMatchObject({ status: 200, count: orders.length, total: expected.toString() });
+  await until(async () => (await messagesIn(dlqUrl)) === 0 && (await messagesIn(workUrl)) === 0, 30_000);
+
+  // The same record redriven again (say, a copy that reached the DLQ twice) is applied no second time.
+  await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: copy }));
+  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+  await until(async () => (await messagesIn(dlqUrl)) === 0 && (await messagesIn(workUrl)) === 0, 30_000);
+  expect(await getSummary(queued, account)).toMatchObject({
+    status: 200,
+    count: orders.length,
+    total: expected.toString(),
+  });
+}, 180_000);
 
 interface SentOrder {
   order: Order;
