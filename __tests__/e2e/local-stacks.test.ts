@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import fc from "fast-check";
-import { apiTargetOf, getSummary, postOrder } from "../../local/load/api-client";
+import { apiTargetOf, callApi, getSummary, postOrder } from "../../local/load/api-client";
 import { type Order, randomOrder } from "../../local/load/orders";
 import { runLoad } from "../../local/load/run-load";
 import { localClientConfig } from "../../local/local-credentials";
@@ -28,7 +28,7 @@ import { seededRandom } from "../../local/seeded-random";
 import { EXECUTE_API_SERVICE, signRequest } from "../../local/sigv4";
 import type { RunningStack } from "../../local/stack-runtime";
 import { readWholeStream } from "../../local/verify/stream-reader";
-import { acceptedOrderDate, priceText, unicodeText } from "../support/order-arbitraries";
+import { acceptedOrderDate, longPriceText, priceText, unicodeText } from "../support/order-arbitraries";
 
 /**
  * Short timeouts so that redrive after maxReceiveCount happens within a minute (visibility = 6 x 2 + 1 s,
@@ -363,20 +363,60 @@ test("queued: once the fault is repaired, a DLQ redrive applies every dead-lette
   });
 }, 180_000);
 
+/** POST /order with this exact unitprice literal (JavaScript numbers cannot carry every literal). */
+async function postWithPrice(target: RunningStack, order: Order, price: string) {
+  const body = JSON.stringify({ order: { ...order, unitprice: 0 } }).replace(
+    '"unitprice":0',
+    `"unitprice":${price}`,
+  );
+  const response = await callApi(target, "POST", "/order", body);
+  return { status: response.status, json: JSON.parse(await response.text()) };
+}
+
+describe.each(["direct-projection", "queued-projection"])("%s: prices as API Gateway reads them", (name) => {
+  test("a long decimal is stored and summed exactly; a short one is read as a double; refused prices write nothing", async () => {
+    const target = stack(name);
+    const base = randomOrder(seededRandom(23), `${name}-prices`, "unused");
+    const line = (vendorid: string, quantity: number): Order => ({ ...base, vendorid, quantity });
+
+    expect(await postWithPrice(target, line("long", 3), "12.90000000000000004")).toMatchObject({
+      status: 200,
+    });
+    expect((await storedOrder(target, line("long", 3)))?.unitprice).toEqual({ N: "12.90000000000000004" });
+    // 18 characters: API Gateway (and so the local runtime) reads a Double, which holds 1.0.
+    expect(await postWithPrice(target, line("short", 1), "1.0000000000000001")).toMatchObject({
+      status: 200,
+    });
+    expect((await storedOrder(target, line("short", 1)))?.unitprice).toEqual({ N: "1" });
+
+    for (const [vendorid, price] of [
+      ["above", "10000.0000000000000001"],
+      ["too-fine", "12.900000000000000000004"],
+    ]) {
+      const answer = await postWithPrice(target, line(vendorid, 1), price);
+      expect(answer).toMatchObject({ status: 400, json: { message: "Invalid request body" } });
+      expect(await storedOrder(target, line(vendorid, 1))).toBeUndefined();
+    }
+
+    const reading = await summaryOnceCounted(target, base.accountid, 2);
+    expect(reading).toMatchObject({ status: 200, count: 2, total: "39.70000000000000012" });
+  }, 60_000);
+});
+
 interface SentOrder {
   order: Order;
   /** The JSON number text of unitprice in the request body. */
   price: string;
 }
 
-/** One order line of the contract: any Unicode text, every timestamp shape, prices with up to 4 decimals. */
+/** One order line of the contract: any Unicode text, every timestamp shape, prices with up to 4 or 20 decimals. */
 const contractOrder = fc.record({
   vendorText: unicodeText(58),
   orderdate: acceptedOrderDate,
   city: unicodeText(100),
   coffeetype: unicodeText(50),
   coffeesize: unicodeText(20),
-  price: priceText,
+  price: fc.oneof(priceText, longPriceText),
   quantity: fc.integer({ min: 1, max: 1000 }),
 });
 
@@ -413,7 +453,9 @@ test("every valid order is stored byte-exact and counted exactly, on both stacks
           },
         }));
         for (const stack of runtime.stacks) {
-          const answers = await Promise.all(sent.map(({ order }) => postOrder(stack, order)));
+          const answers = await Promise.all(
+            sent.map(({ order, price }) => postWithPrice(stack, order, price)),
+          );
           expect(answers.map((answer) => answer.status)).toEqual(sent.map(() => 200));
 
           for (const { order, price } of sent) {
