@@ -12,6 +12,7 @@ import {
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import {
   GetQueueAttributesCommand,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -327,6 +328,8 @@ test("queued: once the fault is repaired, a DLQ redrive applies every dead-lette
   const dlqUrl = queued.outputs.summary_updates_dlq_url as string;
   const dlqArn = queued.outputs.summary_updates_dlq_arn as string;
   const account = "queued-redrive";
+  // The poison record of the test above stays in the DLQ; a redrive would move it too.
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: dlqUrl }));
   // A summary whose total is text, not a number: every update of this account fails until it is repaired.
   const corrupt = { accountid: { S: account }, account_total: { S: "corrupt" }, order_count: { N: "0" } };
   await dynamodb.send(new PutItemCommand({ TableName: summaryTable, Item: corrupt }));

@@ -179,7 +179,7 @@ describe("every option set (CQRS_API_AUTH=api_key, CQRS_WAF, CQRS_API_ACCESS_LOG
     const counted = (
       acl.rule as { statement: { managed_rule_group_statement?: { rule_action_override: Override[] }[] }[] }[]
     )
-      .flatMap((rule) => rule.statement[0].managed_rule_group_statement?.[0].rule_action_override ?? [])
+      .flatMap((rule) => rule.statement[0].managed_rule_group_statement?.[0]?.rule_action_override ?? [])
       .filter((override) => override.action_to_use[0].count?.length === 1)
       .map((override) => override.name);
     expect(counted).toEqual(
