@@ -62,7 +62,11 @@ const MAX_LISTED_TASKS = 10;
 function deadLetterTargetOf(queue: EmulatorQueue): string | undefined {
   const policy = queue.attributes.RedrivePolicy;
   if (!policy) return undefined;
-  return (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+  try {
+    return (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+  } catch {
+    return undefined; // the emulator ignores a redrive policy it cannot read, so this does too
+  }
 }
 
 /** Handlers for the emulator's router, keyed by action name. */

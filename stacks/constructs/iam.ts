@@ -1,6 +1,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Construct } from "constructs";
+import { ConfigError } from "../config";
 
 export interface PolicyStatement {
   readonly actions: readonly string[];
@@ -17,7 +18,7 @@ export const IAM_ROLE_NAME_MAX_LENGTH = 64;
 export function regionalRoleName(baseName: string, region: string): string {
   const name = `${baseName}-${region}`;
   if (name.length > IAM_ROLE_NAME_MAX_LENGTH) {
-    throw new Error(
+    throw new ConfigError(
       `IAM role name ${name} is ${name.length} characters, IAM allows ${IAM_ROLE_NAME_MAX_LENGTH}: use a shorter CQRS_ENVIRONMENT`,
     );
   }
