@@ -25,13 +25,14 @@ export const MANAGED_RULE_GROUPS = [
 ] as const;
 
 /**
- * Rules of those groups that would block requests the order contract accepts: an order's text fields and the
- * account id in `GET /{accountid}` may hold any text (`<script>`, `../`, `${jndi:...}`, an IP address), JSON
+ * Rules of the core rule set that would block requests the order contract accepts: an order's text fields and
+ * the account id in `GET /{accountid}` may hold any text (`<script>`, `../`, a URL, an IP address), JSON
  * allows any amount of whitespace (a valid order can exceed the 8 KB body rule), and the contract needs no
  * User-Agent. They run in count mode: WAF logs and counts their matches, and the model and the templates,
- * which never interpret the text, decide. Rules on query strings, cookies, other headers and methods,
- * which the contract does not use, keep blocking. Rule names from
- * https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+ * which never interpret the text, decide. Its rules on query strings, cookies and other headers, which the
+ * contract does not use, keep blocking, and so does the whole known-bad-inputs group (Log4j lookups, Java
+ * deserialization payloads, exploitable paths): the contract excludes that text when the WAF is on.
+ * Rule names from https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
  */
 export const COUNTED_RULES: Readonly<Record<(typeof MANAGED_RULE_GROUPS)[number], readonly string[]>> = {
   AWSManagedRulesCommonRuleSet: [
@@ -47,13 +48,7 @@ export const COUNTED_RULES: Readonly<Record<(typeof MANAGED_RULE_GROUPS)[number]
     "CrossSiteScripting_BODY",
     "CrossSiteScripting_URIPATH",
   ],
-  AWSManagedRulesKnownBadInputsRuleSet: [
-    "JavaDeserializationRCE_BODY",
-    "JavaDeserializationRCE_URIPATH",
-    "ExploitablePaths_URIPATH",
-    "Log4JRCE_BODY",
-    "Log4JRCE_URIPATH",
-  ],
+  AWSManagedRulesKnownBadInputsRuleSet: [],
 };
 
 function visibility(metricName: string) {
@@ -98,10 +93,14 @@ export class WebAcl extends Construct {
             managed_rule_group_statement: {
               vendor_name: "AWS",
               name: group,
-              rule_action_override: COUNTED_RULES[group].map((rule) => ({
-                name: rule,
-                action_to_use: { count: {} },
-              })),
+              ...(COUNTED_RULES[group].length > 0
+                ? {
+                    rule_action_override: COUNTED_RULES[group].map((rule) => ({
+                      name: rule,
+                      action_to_use: { count: {} },
+                    })),
+                  }
+                : {}),
             },
           },
           visibilityConfig: visibility(`${name}-${group}`),
