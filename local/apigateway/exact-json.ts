@@ -18,11 +18,6 @@
 export class JsonNumber {
   constructor(readonly literal: string) {}
 
-  /** True when json-smart keeps it exact (an integer, or a decimal written with more than 18 characters). */
-  get exact(): boolean {
-    return isIntegerLiteral(this.literal) || this.literal.length > 18;
-  }
-
   /** What Java prints for the Number json-smart makes of the literal. */
   toString(): string {
     if (isIntegerLiteral(this.literal)) return BigInt(this.literal).toString();
