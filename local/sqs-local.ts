@@ -20,7 +20,14 @@ export class SqsLocalStartError extends Error {
 }
 
 const projectRoot = join(__dirname, "..");
-const sqsStoreModule = pathToFileURL(join(projectRoot, "node_modules/fauxqs/dist/sqs/sqsStore.js")).href;
+const fauxqsModule = (file: string) =>
+  pathToFileURL(join(projectRoot, "node_modules/fauxqs/dist", file)).href;
+const childModules = {
+  SQS_LOCAL_STORE_MODULE: fauxqsModule("sqs/sqsStore.js"),
+  SQS_LOCAL_ROUTER_MODULE: fauxqsModule("sqs/sqsRouter.js"),
+  SQS_LOCAL_ERRORS_MODULE: fauxqsModule("common/errors.js"),
+  SQS_LOCAL_MESSAGE_MOVE_MODULE: pathToFileURL(join(__dirname, "sqs-message-move.ts")).href,
+};
 const outputTailChars = 4000;
 
 /*
@@ -28,12 +35,30 @@ const outputTailChars = 4000;
  * Its queue URLs normally look like http://sqs.<region>.localhost:<port>/..., a host name that does not
  * resolve on every machine; the AWS SDK sends requests to the QueueUrl host unless the client has an
  * explicit endpoint. The child therefore makes queue URLs http://127.0.0.1:<port>/000000000000/<name>.
+ * fauxqs has no DLQ redrive: the child adds StartMessageMoveTask and ListMessageMoveTasks to its router
+ * (sqs-message-move.ts, loaded through tsx).
  */
 const childProgram = `
 const port = Number(process.env.SQS_LOCAL_PORT);
 const { SqsStore } = await import(process.env.SQS_LOCAL_STORE_MODULE);
 const urlPort = Number(process.env.SQS_LOCAL_URL_PORT);
 SqsStore.prototype.buildQueueUrl = (queueName) => "http://127.0.0.1:" + urlPort + "/000000000000/" + queueName;
+const { SqsRouter } = await import(process.env.SQS_LOCAL_ROUTER_MODULE);
+const { SqsError } = await import(process.env.SQS_LOCAL_ERRORS_MODULE);
+// The project's .ts modules are CommonJS: an ESM import sees their exports on \`default\`.
+const { messageMoveActions } = (await import(process.env.SQS_LOCAL_MESSAGE_MOVE_MODULE)).default;
+const moveActions = messageMoveActions({
+  createMessage: (body, attributes) => SqsStore.createMessage(body, attributes),
+  error: (code, message) => new SqsError(code, message),
+  now: () => Date.now(),
+});
+const handle = SqsRouter.prototype.handle;
+SqsRouter.prototype.handle = function (request, reply) {
+  for (const [action, handler] of Object.entries(moveActions)) {
+    if (!this.handlers.has(action)) this.handlers.set(action, handler);
+  }
+  return handle.call(this, request, reply);
+};
 const { startFauxqs } = await import("fauxqs");
 await startFauxqs({ port, logger: false });
 console.log("SQS_LOCAL_READY");
@@ -48,13 +73,13 @@ export async function startSqsLocal(options: StartSqsLocalOptions = {}): Promise
   if (!(await isPortFree(port))) {
     throw new SqsLocalStartError(`SQS emulator cannot start: port ${port} is already in use.`);
   }
-  const child = spawn(process.execPath, ["--input-type=module", "-e", childProgram], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", childProgram], {
     cwd: projectRoot,
     env: {
       ...process.env,
       SQS_LOCAL_PORT: String(port),
       SQS_LOCAL_URL_PORT: String(options.queueUrlPort ?? port),
-      SQS_LOCAL_STORE_MODULE: sqsStoreModule,
+      ...childModules,
     },
     stdio: ["pipe", "pipe", "pipe"],
   });

@@ -3,6 +3,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { ProjectConfig, StateBackendSettings } from "./config";
 import { ApiGatewayCloudwatchRole } from "./constructs/api-gateway-cloudwatch-role";
+import { regionalRoleName } from "./constructs/iam";
 import { currentPartition } from "./constructs/partition";
 import { useS3StateBackend } from "./constructs/state-backend";
 import { StateBucket } from "./constructs/state-bucket";
@@ -46,7 +47,7 @@ export class AccountSetupStack extends TerraformStack {
 
     if (settings.manageApiGatewayRole) {
       this.apiGatewayRole = new ApiGatewayCloudwatchRole(this, "api-gateway-logging", {
-        roleName: `cqrs-apigateway-cloudwatch-${config.region}`,
+        roleName: regionalRoleName("cqrs-apigateway-cloudwatch", config.region),
         partition,
       });
       new TerraformOutput(this, "api_gateway_cloudwatch_role_arn", {

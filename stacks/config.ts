@@ -22,8 +22,9 @@ export interface StreamMappingSettings {
 export interface QueueSettings {
   readonly maxReceiveCount: number;
   /**
-   * Roles that may send to the summary-updates queue besides the forwarder: whoever redrives its DLQ
-   * (StartMessageMoveTask sends to the destination with the caller's permissions). IAM ARN patterns.
+   * Roles that may send to the summary-updates queue besides the forwarder and the stack's own redrive role:
+   * other principals that redrive its DLQ (StartMessageMoveTask sends to the destination with the caller's
+   * permissions). IAM ARN patterns.
    */
   readonly redriveRoleArns: readonly string[];
   readonly batchSize: number;
@@ -156,7 +157,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     variable: "CQRS_STATE_KEY_PREFIX",
     defaultValue: "cqrs-projections",
-    description: "State key is `<prefix>/<environment>/<stack>.tfstate`.",
+    description: "State key is `<prefix>/<environment>/<region>/<stack>.tfstate`.",
   },
   { variable: "CQRS_STAGE_NAME", defaultValue: "dev", description: "API Gateway stage name." },
   {
@@ -298,7 +299,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     variable: "CQRS_QUEUE_REDRIVE_ROLE_ARNS",
     defaultValue: "",
     description:
-      "queued-projection: comma-separated IAM role ARNs (wildcards allowed) that may send to the summary-updates queue besides the forwarder, e.g. to redrive its DLQ.",
+      "queued-projection: comma-separated IAM role ARNs (wildcards allowed) that may send to the summary-updates queue besides the forwarder and the stack's redrive role (output `dlq_redrive_role_arn`), e.g. an operator role that redrives the DLQ with its own permissions.",
   },
   {
     variable: "CQRS_SETUP_API_GATEWAY_ROLE",

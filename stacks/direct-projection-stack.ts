@@ -19,6 +19,7 @@ export class DirectProjectionStack extends ProjectionStack {
     this.projector = new BundledFunction(this, "project-summary", {
       entry: "project-summary",
       functionName: `${this.namePrefix}-project-summary`,
+      roleName: this.roleName("project-summary"),
       environment: this.summaryWriterEnvironment("project-summary"),
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,

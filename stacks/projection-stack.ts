@@ -3,6 +3,7 @@ import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { ProjectionGuardrails } from "./aspects/projection-guardrails";
 import type { ProjectConfig, ProjectionSettings } from "./config";
+import { regionalRoleName } from "./constructs/iam";
 import { keyUseStatements } from "./constructs/key-use";
 import { OrderTables } from "./constructs/order-tables";
 import { OrdersApi } from "./constructs/orders-api";
@@ -40,7 +41,11 @@ export abstract class ProjectionStack extends TerraformStack {
 
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new ProjectionGuardrails());
-    useS3StateBackend(this, config.state, stateKey(config.state, config.environment, stackName));
+    useS3StateBackend(
+      this,
+      config.state,
+      stateKey(config.state, config.environment, config.region, stackName),
+    );
     new AwsProvider(this, "aws", {
       region: config.region,
       defaultTags: [{ tags: { project: PROJECT_TAG, stack: stackName, environment: config.environment } }],
@@ -90,6 +95,11 @@ export abstract class ProjectionStack extends TerraformStack {
         sensitive: true,
       });
     }
+  }
+
+  /** Name of a role of this stack: `<namePrefix>-<purpose>-<region>`, unique in the account. */
+  protected roleName(purpose: string): string {
+    return regionalRoleName(`${this.namePrefix}-${purpose}`, this.config.region);
   }
 
   protected output(id: string, value: string, description: string): void {

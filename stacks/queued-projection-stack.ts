@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { ProjectConfig } from "./config";
 import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
+import { DeadLetterRedriveRole } from "./constructs/dead-letter-redrive";
 import { keyUseStatements } from "./constructs/key-use";
 import { FAILURE_QUEUE_EXPIRY_WARNING_SECONDS, QueueWithDeadLetter } from "./constructs/queue";
 import { StreamSubscription } from "./constructs/stream-subscription";
@@ -25,6 +26,7 @@ export class QueuedProjectionStack extends ProjectionStack {
   public readonly updates: QueueWithDeadLetter;
   public readonly subscription: StreamSubscription;
   public readonly queueMapping: LambdaEventSourceMapping;
+  public readonly redriver: DeadLetterRedriveRole;
 
   constructor(scope: Construct, config: ProjectConfig) {
     super(scope, QUEUED_STACK_NAME, "queued", config, config.queued);
@@ -42,6 +44,7 @@ export class QueuedProjectionStack extends ProjectionStack {
     this.forwarder = new BundledFunction(this, "forward-to-queue", {
       entry: "forward-to-queue",
       functionName: `${this.namePrefix}-forward-to-queue`,
+      roleName: this.roleName("forward-to-queue"),
       environment: {
         SUMMARY_QUEUE_URL: this.updates.queue.url,
         POWERTOOLS_SERVICE_NAME: "forward-to-queue",
@@ -54,7 +57,18 @@ export class QueuedProjectionStack extends ProjectionStack {
         ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-send"]),
       ],
     });
-    this.updates.sendOnlyFrom([this.forwarder.role.arn, ...config.queue.redriveRoleArns]);
+    this.redriver = new DeadLetterRedriveRole(this, "dlq-redrive", {
+      roleName: this.roleName("dlq-redrive"),
+      partition: this.partition,
+      deadLetterQueue: this.updates.deadLetterQueue,
+      destinationQueue: this.updates.queue,
+      kmsKeyArn: config.encryption.kmsKeyArn,
+    });
+    this.updates.sendOnlyFrom([
+      this.forwarder.role.arn,
+      this.redriver.role.arn,
+      ...config.queue.redriveRoleArns,
+    ]);
 
     this.subscription = new StreamSubscription(this, "details-stream", {
       table: this.tables.details,
@@ -67,6 +81,7 @@ export class QueuedProjectionStack extends ProjectionStack {
     this.applier = new BundledFunction(this, "apply-summary", {
       entry: "apply-summary",
       functionName: `${this.namePrefix}-apply-summary`,
+      roleName: this.roleName("apply-summary"),
       environment: this.summaryWriterEnvironment("apply-summary"),
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
@@ -77,7 +92,8 @@ export class QueuedProjectionStack extends ProjectionStack {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
         resources: [this.updates.queue.arn],
       },
-      ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-receive"]),
+      // The DLQ uses the same key as the queue.
+      ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-receive", "sqs-dead-letter"]),
     ]);
 
     this.queueMapping = new LambdaEventSourceMapping(this, "summary-updates-mapping", {
@@ -112,6 +128,16 @@ export class QueuedProjectionStack extends ProjectionStack {
       "summary_updates_dlq_url",
       this.updates.deadLetterQueue.url,
       "Updates that failed maxReceiveCount times",
+    );
+    this.output(
+      "summary_updates_dlq_arn",
+      this.updates.deadLetterQueue.arn,
+      "Source ARN of a DLQ redrive (aws sqs start-message-move-task --source-arn)",
+    );
+    this.output(
+      "dlq_redrive_role_arn",
+      this.redriver.role.arn,
+      "Role that may redrive the DLQ into summary-updates; assume it to run the redrive",
     );
     this.output(
       "failure_queue_url",

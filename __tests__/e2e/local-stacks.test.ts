@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
+  DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -9,10 +10,17 @@ import {
   QueryCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import fc from "fast-check";
-import { apiTargetOf, getSummary, postOrder } from "../../local/load/api-client";
+import { apiTargetOf, callApi, getSummary, postOrder } from "../../local/load/api-client";
 import { type Order, randomOrder } from "../../local/load/orders";
 import { runLoad } from "../../local/load/run-load";
 import { localClientConfig } from "../../local/local-credentials";
@@ -21,7 +29,7 @@ import { seededRandom } from "../../local/seeded-random";
 import { EXECUTE_API_SERVICE, signRequest } from "../../local/sigv4";
 import type { RunningStack } from "../../local/stack-runtime";
 import { readWholeStream } from "../../local/verify/stream-reader";
-import { acceptedOrderDate, priceText, unicodeText } from "../support/order-arbitraries";
+import { acceptedOrderDate, longPriceText, priceText, unicodeText } from "../support/order-arbitraries";
 
 /**
  * Short timeouts so that redrive after maxReceiveCount happens within a minute (visibility = 6 x 2 + 1 s,
@@ -292,20 +300,126 @@ test("queued: a message the projection cannot handle lands in the DLQ after maxR
   expect((await drain(queued.outputs.failure_queue_url as string, 1, 1_000)).length).toBe(0);
 }, 120_000);
 
+async function messagesIn(queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+test("queued: once the fault is repaired, a DLQ redrive applies every dead-lettered record exactly once", async () => {
+  const queued = stack("queued-projection");
+  const summaryTable = queued.outputs.summary_table_name as string;
+  const workUrl = queued.outputs.summary_updates_queue_url as string;
+  const dlqUrl = queued.outputs.summary_updates_dlq_url as string;
+  const dlqArn = queued.outputs.summary_updates_dlq_arn as string;
+  const account = "queued-redrive";
+  // The poison record of the test above stays in the DLQ; a redrive would move it too.
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: dlqUrl }));
+  // A summary whose total is text, not a number: every update of this account fails until it is repaired.
+  const corrupt = { accountid: { S: account }, account_total: { S: "corrupt" }, order_count: { N: "0" } };
+  await dynamodb.send(new PutItemCommand({ TableName: summaryTable, Item: corrupt }));
+  const random = seededRandom(17);
+  const orders = Array.from({ length: 3 }, (_, i) => randomOrder(random, account, `v-${i}`));
+  for (const order of orders) expect((await postOrder(queued, order)).status).toBe(200);
+  await until(async () => (await messagesIn(dlqUrl)) === orders.length, 90_000);
+
+  // Keep one dead-lettered record to redrive a second time below (visibility 0: it stays in the DLQ).
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 0 }),
+  );
+  const copy = Messages[0]?.Body as string;
+  expect(JSON.parse(copy)).toMatchObject({ dynamodb: { Keys: { accountid: { S: account } } } });
+
+  await dynamodb.send(new DeleteItemCommand({ TableName: summaryTable, Key: { accountid: { S: account } } }));
+  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+  const expected = orders.reduce(
+    (sum, o) => sum.plus(new Big(String(o.unitprice)).times(o.quantity)),
+    new Big(0),
+  );
+  const reading = await summaryOnceCounted(queued, account, orders.length);
+  expect(reading).toMatchObject({ status: 200, count: orders.length, total: expected.toString() });
+  await until(async () => (await messagesIn(dlqUrl)) === 0 && (await messagesIn(workUrl)) === 0, 30_000);
+
+  // The same record redriven again (say, a copy that reached the DLQ twice) is applied no second time.
+  await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: copy }));
+  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+  await until(async () => (await messagesIn(dlqUrl)) === 0 && (await messagesIn(workUrl)) === 0, 30_000);
+  expect(await getSummary(queued, account)).toMatchObject({
+    status: 200,
+    count: orders.length,
+    total: expected.toString(),
+  });
+}, 180_000);
+
+/** POST /order with this exact unitprice literal (JavaScript numbers cannot carry every literal). */
+async function postWithPrice(target: RunningStack, order: Order, price: string) {
+  const body = JSON.stringify({ order: { ...order, unitprice: 0 } }).replace(
+    '"unitprice":0',
+    `"unitprice":${price}`,
+  );
+  const response = await callApi(target, "POST", "/order", body);
+  return { status: response.status, json: JSON.parse(await response.text()) };
+}
+
+describe.each(["direct-projection", "queued-projection"])("%s: prices as API Gateway reads them", (name) => {
+  test("a long decimal is stored and summed exactly; a short one is read as a double; refused prices write nothing", async () => {
+    const target = stack(name);
+    const base = randomOrder(seededRandom(23), `${name}-prices`, "unused");
+    const line = (vendorid: string, quantity: number): Order => ({ ...base, vendorid, quantity });
+
+    expect(await postWithPrice(target, line("long", 3), "12.90000000000000004")).toMatchObject({
+      status: 200,
+    });
+    expect((await storedOrder(target, line("long", 3)))?.unitprice).toEqual({ N: "12.90000000000000004" });
+    // 18 characters: API Gateway (and so the local runtime) reads a Double, which holds 1.0.
+    expect(await postWithPrice(target, line("short", 1), "1.0000000000000001")).toMatchObject({
+      status: 200,
+    });
+    expect((await storedOrder(target, line("short", 1)))?.unitprice).toEqual({ N: "1" });
+
+    for (const [vendorid, price] of [
+      ["above", "10000.0000000000000001"],
+      ["too-fine", "12.900000000000000000004"],
+    ]) {
+      const answer = await postWithPrice(target, line(vendorid, 1), price);
+      expect(answer).toMatchObject({ status: 400, json: { message: "Invalid request body" } });
+      expect(await storedOrder(target, line(vendorid, 1))).toBeUndefined();
+    }
+
+    const reading = await summaryOnceCounted(target, base.accountid, 2);
+    expect(reading).toMatchObject({ status: 200, count: 2, total: "39.70000000000000012" });
+  }, 60_000);
+});
+
 interface SentOrder {
   order: Order;
   /** The JSON number text of unitprice in the request body. */
   price: string;
 }
 
-/** One order line of the contract: any Unicode text, every timestamp shape, prices with up to 4 decimals. */
+/** One order line of the contract: any Unicode text, every timestamp shape, prices with up to 4 or 20 decimals. */
 const contractOrder = fc.record({
   vendorText: unicodeText(58),
   orderdate: acceptedOrderDate,
   city: unicodeText(100),
   coffeetype: unicodeText(50),
   coffeesize: unicodeText(20),
-  price: priceText,
+  price: fc.oneof(priceText, longPriceText),
   quantity: fc.integer({ min: 1, max: 1000 }),
 });
 
@@ -342,7 +456,9 @@ test("every valid order is stored byte-exact and counted exactly, on both stacks
           },
         }));
         for (const stack of runtime.stacks) {
-          const answers = await Promise.all(sent.map(({ order }) => postOrder(stack, order)));
+          const answers = await Promise.all(
+            sent.map(({ order, price }) => postWithPrice(stack, order, price)),
+          );
           expect(answers.map((answer) => answer.status)).toEqual(sent.map(() => 200));
 
           for (const { order, price } of sent) {

@@ -112,6 +112,7 @@ describe("account-setup", () => {
         bucket: "acme-tfstate",
         key: "cqrs-projections/account-setup/eu-west-1.tfstate",
         encrypt: true,
+        kms_key_id: "alias/aws/s3",
         use_lockfile: true,
       }),
     });

@@ -219,7 +219,7 @@ describe("account-setup", () => {
 });
 
 describe("queued-projection: who may send to the summary-updates queue", () => {
-  test("the forwarder, then the configured DLQ redrivers; the DLQ accepts no direct send", () => {
+  test("the forwarder, the stack's redrive role, then the configured DLQ redrivers; the DLQ accepts no direct send", () => {
     const redriver = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Ops_*";
     const { json } = synthQueued(defaultConfig({ CQRS_QUEUE_REDRIVE_ROLE_ARNS: redriver }));
     const policyOf = (queuePart: string) =>
@@ -230,7 +230,11 @@ describe("queued-projection: who may send to the summary-updates queue", () => {
       ).Statement as PolicyStatement[];
     expect(policyOf("summary-updates_queue").find((s) => s.Action === "sqs:SendMessage")?.Condition).toEqual({
       ArnNotLike: {
-        "aws:PrincipalArn": [ref(json, "aws_iam_role", "forward-to-queue_role", "arn"), redriver],
+        "aws:PrincipalArn": [
+          ref(json, "aws_iam_role", "forward-to-queue_role", "arn"),
+          ref(json, "aws_iam_role", "dlq-redrive", "arn"),
+          redriver,
+        ],
       },
     });
     expect(policyOf("dead-letter").find((s) => s.Action === "sqs:SendMessage")).toEqual({
@@ -301,6 +305,17 @@ describe("customer managed key: each role gets exactly the key actions its calls
       "kms:Encrypt",
       "kms:GenerateDataKey",
     ]);
+  });
+
+  test("the queue consumer's own grant holds what a move into the encrypted DLQ needs", () => {
+    const { json } = synthQueued(config);
+    const consume = resourceNamed(json, "aws_iam_role_policy", "consume-summary-updates");
+    expect(consume.role).toBe(ref(json, "aws_iam_role", "apply-summary_role", "id"));
+    expect(JSON.parse(consume.policy as string).Statement).toContainEqual({
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [EXAMPLE_KMS_KEY_ARN],
+    });
   });
 
   test("direct-projection", () => {

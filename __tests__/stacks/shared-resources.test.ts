@@ -31,13 +31,14 @@ describe.each([
     json = synth().json;
   });
 
-  test("keeps state in S3 with encryption and native locking", () => {
+  test("keeps state in S3, SSE-KMS with the state bucket's key (not SSE-S3), and native locking", () => {
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: "replace-me-cqrs-projections-tfstate",
-        key: `cqrs-projections/dev/${stackName}.tfstate`,
+        key: `cqrs-projections/dev/us-east-1/${stackName}.tfstate`,
         region: "us-east-1",
         encrypt: true,
+        kms_key_id: "alias/aws/s3",
         use_lockfile: true,
       },
     });
@@ -331,7 +332,7 @@ describe("configuration reaches the synthesized stacks", () => {
     expect(json.terraform.backend.s3).toMatchObject({
       bucket: "acme-terraform-state",
       region: "eu-central-1",
-      key: "teams/orders/prod/direct-projection.tfstate",
+      key: "teams/orders/prod/eu-west-1/direct-projection.tfstate",
     });
     expect(json.provider.aws[0]).toMatchObject({ region: "eu-west-1" });
     expect(resourceNamed(json, "aws_dynamodb_table", "summary")).toMatchObject({
@@ -442,6 +443,38 @@ describe("CQRS_WAF", () => {
     expect(
       resourceNamed(json, "aws_wafv2_web_acl_logging_configuration", "waf").log_destination_configs,
     ).toEqual([ref(json, "aws_cloudwatch_log_group", "waf", "arn")]);
+  });
+
+  test("core rules that inspect what the order contract lets a client send only count; the rest block", () => {
+    const { json } = synthDirect(defaultConfig({ CQRS_WAF: "true" }));
+    const rules = resourceNamed(json, "aws_wafv2_web_acl", "waf").rule as {
+      name: string;
+      override_action?: unknown;
+      statement: { managed_rule_group_statement?: { name: string; rule_action_override: unknown[] } };
+    }[];
+    const overrides = Object.fromEntries(
+      rules.slice(1).map((r) => [r.name, r.statement.managed_rule_group_statement?.rule_action_override]),
+    );
+    const counted = (...names: string[]) => names.map((name) => ({ name, action_to_use: { count: {} } }));
+    expect(overrides).toEqual({
+      AWSManagedRulesCommonRuleSet: counted(
+        "NoUserAgent_HEADER",
+        "SizeRestrictions_BODY",
+        "EC2MetaDataSSRF_BODY",
+        "EC2MetaDataSSRF_URIPATH",
+        "GenericLFI_BODY",
+        "GenericLFI_URIPATH",
+        "GenericRFI_BODY",
+        "GenericRFI_URIPATH",
+        "RestrictedExtensions_URIPATH",
+        "CrossSiteScripting_BODY",
+        "CrossSiteScripting_URIPATH",
+      ),
+      // Log4j, Java deserialization and exploitable paths stay blocked (the contract says so).
+      AWSManagedRulesKnownBadInputsRuleSet: undefined,
+    });
+    // The groups' own actions stand for every other rule: the override is per rule, not on the group.
+    for (const rule of rules.slice(1)) expect(rule.override_action).toEqual({ none: {} });
   });
 
   test("a rate limit out of range names the setting", () => {

@@ -11,6 +11,7 @@ export type TerraformJson = {
   resource: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output: Record<string, { value: string }>;
+  locals?: Record<string, string>;
 };
 
 export function defaultConfig(env: Record<string, string> = {}): ProjectConfig {

@@ -48,6 +48,14 @@ export const priceText = fc.integer({ min: 0, max: 100_000_000 }).map((tenThousa
   return decimals === "" ? String(whole) : `${whole}.${decimals}`;
 });
 
+/**
+ * A price written with 20 decimal places, 0 to 10000 (more than 18 characters: API Gateway reads it as an
+ * exact BigDecimal), its last digit not zero so that the literal is DynamoDB's normalized text.
+ */
+export const longPriceText = fc
+  .tuple(fc.integer({ min: 0, max: 9999 }), fc.stringMatching(/^[0-9]{19}$/), fc.integer({ min: 1, max: 9 }))
+  .map(([whole, digits, last]) => `${whole}.${digits}${last}`);
+
 /** Pieces that break naive templates, JSON or queues. */
 const hostilePieces = [
   '"',

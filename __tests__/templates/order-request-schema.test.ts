@@ -1,14 +1,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import AjvDraft04 from "ajv-draft-04";
 import fc from "fast-check";
 import { javaFind } from "../../local/apigateway/java-regex";
+import { validateBody } from "../../local/apigateway/request-validation";
 import { acceptedOrderDate, daysInMonth } from "../support/order-arbitraries";
 
 const schema = JSON.parse(
   readFileSync(join(__dirname, "..", "..", "templates", "order-request.schema.json"), "utf8"),
 );
-const validate = new AjvDraft04({ allErrors: true }).compile(schema);
+/** The local API Gateway's draft-04 validator, which judges numbers exactly as AWS's does. */
+const validate = (body: unknown) => validateBody(schema, JSON.stringify(body)).valid;
+/** The same, on a body text whose unitprice literal JavaScript numbers cannot carry. */
+const validateWithPrice = (price: string) =>
+  validateBody(
+    schema,
+    JSON.stringify({ order: { ...good, unitprice: 0 } }).replace('"unitprice":0', `"unitprice":${price}`),
+  ).valid;
 
 const good = {
   accountid: "acct-0042",
@@ -70,6 +77,30 @@ describe("order-request.schema.json (draft-04 API Gateway model)", () => {
     ["null city", { order: { ...good, city: null } }],
   ])("rejects %s", (_name, body) => {
     expect(validate(body)).toBe(false);
+  });
+
+  describe("unitprice: 0 to 10000, at most 20 decimal places, judged exactly", () => {
+    it.each([
+      "12.90000000000000004",
+      "9999.99999999999999999999",
+      "0.00000000000000000001",
+      "10000.00000000000000000000000",
+      "4.10",
+      "1e-20",
+      "1E+4",
+    ])("accepts %s", (price) => {
+      expect(validateWithPrice(price)).toBe(true);
+    });
+
+    it.each([
+      ["more than 20 decimal places", "12.900000000000000000004"],
+      ["just above 10000", "10000.0000000000000001"],
+      ["just below 0", "-0.00000000000000000001"],
+      ["an exponent beyond 20 places", "1e-21"],
+      ["far above the bound", "123456789012345678901234567890"],
+    ])("refuses %s (%s)", (_name, price) => {
+      expect(validateWithPrice(price)).toBe(false);
+    });
   });
 
   describe("orderdate", () => {

@@ -174,6 +174,25 @@ describe("every option set (CQRS_API_AUTH=api_key, CQRS_WAF, CQRS_API_ACCESS_LOG
     const acl = only(changesOfType(plans[stack], "aws_wafv2_web_acl"));
     expect(acl.scope).toBe("REGIONAL");
     expect(JSON.stringify(acl.rule)).toContain('"limit":1000');
+    // The provider takes the per-rule overrides that keep the contract's legal orders unblocked.
+    type Override = { name: string; action_to_use: { count?: unknown[] }[] };
+    const counted = (
+      acl.rule as { statement: { managed_rule_group_statement?: { rule_action_override: Override[] }[] }[] }[]
+    )
+      .flatMap((rule) => rule.statement[0].managed_rule_group_statement?.[0]?.rule_action_override ?? [])
+      .filter((override) => override.action_to_use[0].count?.length === 1)
+      .map((override) => override.name);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        "NoUserAgent_HEADER",
+        "CrossSiteScripting_BODY",
+        "GenericLFI_BODY",
+        "GenericRFI_BODY",
+      ]),
+    );
+    expect(counted).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(Log4JRCE|JavaDeserializationRCE|ExploitablePaths)/)]),
+    );
     expect(changesOfType(plans[stack], "aws_wafv2_web_acl_association")).not.toEqual({});
     expect(changesOfType(plans[stack], "aws_wafv2_web_acl_logging_configuration")).not.toEqual({});
   });

@@ -1,4 +1,5 @@
 import { escapeJavaScript } from "./escape-javascript";
+import { parseExactJson } from "./exact-json";
 import { formatTemplateValue } from "./vtl-value-format";
 
 /** The six `$util` functions API Gateway offers to mapping templates. */
@@ -8,7 +9,7 @@ export const templateUtil = {
     return escapeJavaScript(formatTemplateValue(value));
   },
   parseJson(text: unknown): unknown {
-    return JSON.parse(String(text));
+    return parseExactJson(String(text));
   },
   /** java.net.URLEncoder (UTF-8): keeps `a-zA-Z0-9.-*_`, space becomes `+`. */
   urlEncode(value: unknown): string {

@@ -1,3 +1,5 @@
+import { JsonNumber, stringifyExactJson } from "./exact-json";
+
 /**
  * How API Gateway prints a value placed in template output: null and missing become "",
  * maps print Java-style (`{a=1, b=x}`), lists print as compact JSON, also inside maps.
@@ -5,7 +7,8 @@
 export function formatTemplateValue(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
-  if (Array.isArray(value)) return JSON.stringify(value);
+  if (value instanceof JsonNumber) return value.toString();
+  if (Array.isArray(value)) return stringifyExactJson(value);
   if (typeof value === "object") return formatJavaMap(value as Record<string, unknown>);
   return String(value);
 }

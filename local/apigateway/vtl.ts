@@ -1,4 +1,5 @@
 import { Compile, parse } from "velocityjs";
+import { parseExactJson, stringifyExactJson } from "./exact-json";
 import { javaMethodHandlers } from "./java-methods";
 import { evaluateJsonPath } from "./json-path";
 import { templateUtil } from "./vtl-util";
@@ -7,7 +8,8 @@ import { formatTemplateValue } from "./vtl-value-format";
 /**
  * The one mapping-template engine of this project (template tests and the local API Gateway use it):
  * velocityjs in silent mode (null prints ""), with Java String/List/Map methods, AWS-style printing of
- * maps and lists, and API Gateway's $input, $util, $context and $stageVariables.
+ * maps and lists, and API Gateway's $input, $util, $context and $stageVariables. JSON numbers keep their
+ * literal and print as API Gateway's Java prints them (exact-json.ts).
  */
 
 export interface RequestParameters {
@@ -88,7 +90,7 @@ function createInputVariable(body: string, params: Partial<RequestParameters>) {
   const parsedBody = () => {
     if (!document.parsed) {
       try {
-        document = { parsed: true, value: JSON.parse(raw) };
+        document = { parsed: true, value: parseExactJson(raw) };
       } catch (error) {
         throw new TemplateInputNotJsonError((error as Error).message);
       }
@@ -104,7 +106,7 @@ function createInputVariable(body: string, params: Partial<RequestParameters>) {
     body: raw,
     json(path: string): string {
       const value = evaluateJsonPath(parsedBody(), String(path));
-      return value === undefined ? "" : JSON.stringify(value);
+      return value === undefined ? "" : stringifyExactJson(value);
     },
     path(path: string): unknown {
       return evaluateJsonPath(parsedBody(), String(path));

@@ -99,7 +99,7 @@ function run(
 }
 
 /** KEY=value or KEY='value' lines, as scripts/terraform/toolchain.sh writes them. */
-function readToolchainEnv(): Record<string, string> {
+export function readToolchainEnv(): Record<string, string> {
   const file = path.join(CACHE, "toolchain.env");
   const env: Record<string, string> = {};
   for (const line of readFileSync(file, "utf8").split("\n")) {

@@ -30,6 +30,8 @@ export interface BundledFunctionProps {
   readonly entry: string;
   /** Full function name, e.g. `cqrs-direct-dev-project-summary`. */
   readonly functionName: string;
+  /** Name of its execution role: account-global, so region-unique (`regionalRoleName`). */
+  readonly roleName: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;
   /** @default 256 */
@@ -86,7 +88,7 @@ export class BundledFunction extends Construct {
       retentionInDays: props.logRetentionDays,
     });
 
-    this.role = serviceRole(this, "role", props.functionName, "lambda.amazonaws.com");
+    this.role = serviceRole(this, "role", props.roleName, "lambda.amazonaws.com");
     this.permissions = grant(this, "permissions", this.role, [
       { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
       XRAY_TRACING,

@@ -1,10 +1,28 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Construct } from "constructs";
+import { ConfigError } from "../config";
 
 export interface PolicyStatement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
+}
+
+/** IAM's limit on a role name (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
+export const IAM_ROLE_NAME_MAX_LENGTH = 64;
+
+/**
+ * The name of a role used in one region. IAM names are global to the account, so every role name ends in
+ * its region: the same environment deployed in two regions of one account gets disjoint names.
+ */
+export function regionalRoleName(baseName: string, region: string): string {
+  const name = `${baseName}-${region}`;
+  if (name.length > IAM_ROLE_NAME_MAX_LENGTH) {
+    throw new ConfigError(
+      `IAM role name ${name} is ${name.length} characters, IAM allows ${IAM_ROLE_NAME_MAX_LENGTH}: use a shorter CQRS_ENVIRONMENT`,
+    );
+  }
+  return name;
 }
 
 /** An IAM policy document as JSON text; Terraform resolves the references inside it. */

@@ -19,7 +19,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Aspects, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import type { ApiAuth, ApiSettings } from "../config";
-import { grant, serviceRole } from "./iam";
+import { grant, regionalRoleName, serviceRole } from "./iam";
 import { keyUseStatements } from "./key-use";
 import { redeployOnChange } from "./redeploy-on-change";
 import { terraformTemplate } from "./templates";
@@ -133,7 +133,12 @@ export class OrdersApi extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    this.role = serviceRole(this, "role", `${props.namePrefix}-api`, "apigateway.amazonaws.com");
+    this.role = serviceRole(
+      this,
+      "role",
+      regionalRoleName(`${props.namePrefix}-api`, props.region),
+      "apigateway.amazonaws.com",
+    );
     const permissions = grant(this, "dynamodb-access", this.role, [
       { actions: ["dynamodb:PutItem"], resources: [props.detailsTable.arn] },
       { actions: ["dynamodb:GetItem"], resources: [props.summaryTable.arn] },

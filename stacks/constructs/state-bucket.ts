@@ -7,6 +7,15 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 
+/**
+ * The key of every state object: S3's AWS managed key in the account, the key SSE-KMS uses when a bucket's
+ * default encryption names none (as the state bucket's does). No key policy or IAM statement is needed for it:
+ * its key policy lets every principal of the account that may use S3 use it through S3
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html). An alias resolves in the
+ * caller's account, so a state bucket in another account would need that account's key ARN instead.
+ */
+export const STATE_KMS_KEY_ID = "alias/aws/s3";
+
 export interface StateBucketProps {
   readonly bucketName: string;
   /** Region of the bucket. */
@@ -16,8 +25,8 @@ export interface StateBucketProps {
 }
 
 /**
- * The bucket holding Terraform state: versioned (every state can be restored), encrypted with the
- * account's S3 KMS key, never public, reachable over TLS only, old versions expired.
+ * The bucket holding Terraform state: versioned (every state can be restored), encrypted by default with
+ * STATE_KMS_KEY_ID (the backend names the same key, see state-backend.ts), never public, reachable over TLS only, old versions expired.
  */
 export class StateBucket extends Construct {
   public readonly bucket: S3Bucket;

@@ -24,6 +24,33 @@ export const MANAGED_RULE_GROUPS = [
   "AWSManagedRulesKnownBadInputsRuleSet",
 ] as const;
 
+/**
+ * Rules of the core rule set that would block requests the order contract accepts: an order's text fields and
+ * the account id in `GET /{accountid}` may hold any text (`<script>`, `../`, a URL, an IP address), JSON
+ * allows any amount of whitespace (a valid order can exceed the 8 KB body rule), and the contract needs no
+ * User-Agent. They run in count mode: WAF logs and counts their matches, and the model and the templates,
+ * which never interpret the text, decide. Its rules on query strings, cookies and other headers, which the
+ * contract does not use, keep blocking, and so does the whole known-bad-inputs group (Log4j lookups, Java
+ * deserialization payloads, exploitable paths): the contract excludes that text when the WAF is on.
+ * Rule names from https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+ */
+export const COUNTED_RULES: Readonly<Record<(typeof MANAGED_RULE_GROUPS)[number], readonly string[]>> = {
+  AWSManagedRulesCommonRuleSet: [
+    "NoUserAgent_HEADER",
+    "SizeRestrictions_BODY",
+    "EC2MetaDataSSRF_BODY",
+    "EC2MetaDataSSRF_URIPATH",
+    "GenericLFI_BODY",
+    "GenericLFI_URIPATH",
+    "GenericRFI_BODY",
+    "GenericRFI_URIPATH",
+    "RestrictedExtensions_URIPATH",
+    "CrossSiteScripting_BODY",
+    "CrossSiteScripting_URIPATH",
+  ],
+  AWSManagedRulesKnownBadInputsRuleSet: [],
+};
+
 function visibility(metricName: string) {
   return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
@@ -62,7 +89,20 @@ export class WebAcl extends Construct {
           name: group,
           priority: index + 1,
           overrideAction: { none: {} },
-          statement: { managed_rule_group_statement: { vendor_name: "AWS", name: group } },
+          statement: {
+            managed_rule_group_statement: {
+              vendor_name: "AWS",
+              name: group,
+              ...(COUNTED_RULES[group].length > 0
+                ? {
+                    rule_action_override: COUNTED_RULES[group].map((rule) => ({
+                      name: rule,
+                      action_to_use: { count: {} },
+                    })),
+                  }
+                : {}),
+            },
+          },
           visibilityConfig: visibility(`${name}-${group}`),
         })),
       ],
