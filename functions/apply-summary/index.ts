@@ -1,6 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { changeRecordFromQueueMessage } from "../shared/queue-message";
 import { applyDeltas, retryDeadline } from "../summary/apply-deltas";
@@ -10,7 +9,7 @@ import { summaryTablesFromEnvironment } from "../summary/summary-tables";
 
 const tables = summaryTablesFromEnvironment();
 const logger = new Logger();
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const client = new DynamoDBClient({});
 
 const queueMessageReader: BatchRecordReader<SQSRecord> = {
   itemIdentifier: (message) => message.messageId,

@@ -1,6 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { applyDeltas, retryDeadline } from "../summary/apply-deltas";
 import { logProjectionOutcome } from "../summary/log-projection-outcome";
@@ -9,7 +8,7 @@ import { summaryTablesFromEnvironment } from "../summary/summary-tables";
 
 const tables = summaryTablesFromEnvironment();
 const logger = new Logger();
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const client = new DynamoDBClient({});
 
 const streamRecordReader: BatchRecordReader<DynamoDBRecord> = {
   itemIdentifier: (record) => record.dynamodb?.SequenceNumber ?? "",

@@ -9,6 +9,7 @@ export function toQueueMessageBody(record: DynamoDBRecord): string {
     eventName: record.eventName,
     eventSourceARN: record.eventSourceARN,
     dynamodb: {
+      ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime,
       Keys: record.dynamodb?.Keys,
       NewImage: record.dynamodb?.NewImage,
       OldImage: record.dynamodb?.OldImage,

@@ -1,13 +1,22 @@
 /**
- * The ledger of applied stream records: facts the handlers and the Terraform (table TTL, batch size
- * limits) must agree on. No imports, so that synthesis can read them without loading the SDK.
+ * Where the marks of applied stream records live: facts the handlers and the Terraform (ledger key
+ * schema, TTL) must agree on. No imports, so that synthesis can read them without loading the SDK.
  */
+
+/** Ledger hash key: the account whose records a range item marks. */
+export const LEDGER_HASH_KEY = "accountid";
+
+/** Ledger range key: the watermark a range item starts after (its records were created after this second). */
+export const LEDGER_RANGE_KEY = "spilled_after";
 
 /** Attribute holding a ledger item's expiry (epoch seconds), the table's TTL attribute. */
 export const LEDGER_TTL_ATTRIBUTE = "expires_at";
 
-/** Stream retention (24 h) plus DLQ retention (14 days): no redelivery outlives its ledger entry. */
+/** Stream retention (24 h) plus DLQ retention (14 days): no redelivery outlives the mark of its record. */
 export const LEDGER_TTL_SECONDS = 15 * 24 * 60 * 60;
 
-/** TransactWriteItems holds at most 100 actions: the summary update plus one ledger entry per record. */
-export const MAX_RECORDS_PER_TRANSACTION = 99;
+/**
+ * Records per conditional write: each adds `NOT contains(#bN, :iN) AND ` (about 26 characters) to the
+ * condition, so 100 keep it well under DynamoDB's 4 KB expression limit.
+ */
+export const MAX_RECORDS_PER_WRITE = 100;
