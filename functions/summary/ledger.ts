@@ -16,7 +16,8 @@ export const LEDGER_TTL_ATTRIBUTE = "expires_at";
 export const LEDGER_TTL_SECONDS = 15 * 24 * 60 * 60;
 
 /**
- * Records per conditional write: each adds `NOT contains(#bN, :iN) AND ` (about 26 characters) to the
- * condition, so 100 keep it well under DynamoDB's 4 KB expression limit.
+ * Records per conditional write. Each adds `contains(#bN, :iN) OR ` to the condition: two of the 300
+ * operators and functions an expression may hold, and about 25 of its 4 KB
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters).
  */
 export const MAX_RECORDS_PER_WRITE = 100;

@@ -51,10 +51,11 @@ export function summaryUpdate(
     );
     additions.push(`#b${bucketIndex} :b${bucketIndex}`);
   });
-  records.forEach((record, recordIndex) => {
+  const marked = records.map((record, recordIndex) => {
     values[`:i${recordIndex}`] = text(record.eventId);
-    conditions.push(`NOT contains(#b${seconds.indexOf(record.createdAt)}, :i${recordIndex})`);
+    return `contains(#b${seconds.indexOf(record.createdAt)}, :i${recordIndex})`;
   });
+  conditions.push(noneOf(marked));
 
   let updateExpression = `ADD ${additions.join(", ")}`;
   if (spill) {
@@ -136,7 +137,7 @@ export function lateTransaction(
           TableName: tables.ledgerTableName,
           Key: ledgerKey(accountId, rangeStart),
           UpdateExpression: "ADD ids :ids SET #expires = :expires",
-          ConditionExpression: records.map((_, index) => `NOT contains(ids, :i${index})`).join(" AND "),
+          ConditionExpression: noneOf(records.map((_, index) => `contains(ids, :i${index})`)),
           ExpressionAttributeNames: { "#expires": LEDGER_TTL_ATTRIBUTE },
           ExpressionAttributeValues: {
             ":ids": textSet(records.map((record) => record.eventId)),
@@ -148,6 +149,14 @@ export function lateTransaction(
       },
     ],
   };
+}
+
+/**
+ * `NOT (a OR b ...)` rather than `NOT a AND NOT b ...`: two operators per record instead of three, as an
+ * expression holds at most 300 operators and functions.
+ */
+function noneOf(conditions: readonly string[]): string {
+  return `NOT (${conditions.join(" OR ")})`;
 }
 
 function ledgerKey(accountId: string, rangeStart: number): Record<string, AttributeValue> {

@@ -167,7 +167,7 @@ describe("applyDeltas on DynamoDB Local", () => {
   it("splits an account with more than 100 records into writes of at most 100", async () => {
     const many = Array.from({ length: 150 }, (_, index) => delta(awsEventId(index), "acct-1", "0.01"));
     const result = await applyDeltas(raw, tables, many, options);
-    expect(result.failedEventIds).toEqual([]);
+    expect(result.failures.map((f) => f.reason)).toEqual([]);
     const counts = writesOf(recorded, tables).summaryUpdates.map(
       (command) => ((command.input as { ConditionExpression: string }).ConditionExpression.match(/contains/g) ?? []).length,
     );
