@@ -1,4 +1,3 @@
-
 /**
  * Every setting of the two stacks, read once from environment variables.
  * An invalid value stops synthesis with a message naming the variable and what it accepts.

@@ -26,7 +26,13 @@ export function summaryDeltaOf(record: OrderChangeRecord): SummaryDelta {
 
   switch (record.eventName) {
     case "INSERT":
-      return { eventId, createdAt, accountId, amount: amountOf(eventId, "NewImage", newImage), orderCount: 1 };
+      return {
+        eventId,
+        createdAt,
+        accountId,
+        amount: amountOf(eventId, "NewImage", newImage),
+        orderCount: 1,
+      };
     case "MODIFY":
       return {
         eventId,

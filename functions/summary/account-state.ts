@@ -37,7 +37,10 @@ export function emptyState(accountId: string): AccountState {
 }
 
 /** The state a summary item (as returned by ReturnValues or a failed condition) describes. */
-export function stateOfItem(accountId: string, item: Record<string, AttributeValue> | undefined): AccountState {
+export function stateOfItem(
+  accountId: string,
+  item: Record<string, AttributeValue> | undefined,
+): AccountState {
   if (!item) {
     return emptyState(accountId);
   }
@@ -98,6 +101,11 @@ function attributeValueBytes(value: AttributeValue): number {
 }
 
 function numberBytes(text: string): number {
-  const digits = text.replace(/^-/, "").replace(/e.*$/i, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
+  const digits = text
+    .replace(/^-/, "")
+    .replace(/e.*$/i, "")
+    .replace(".", "")
+    .replace(/^0+/, "")
+    .replace(/0+$/, "");
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }

@@ -125,7 +125,11 @@ async function execute(accountId: string, plan: WritePlan, context: AccountWrite
     const { Attributes } = await context.client.send(
       new UpdateItemCommand(summaryUpdate(context.tables, accountId, plan.records, plan.spill)),
     );
-    return { appliedEventIds: eventIds, alreadyAppliedEventIds: [], state: stateOfItem(accountId, Attributes) };
+    return {
+      appliedEventIds: eventIds,
+      alreadyAppliedEventIds: [],
+      state: stateOfItem(accountId, Attributes),
+    };
   }
   return executeLate(accountId, plan.records, context);
 }
@@ -153,7 +157,9 @@ async function executeLate(
   const group = records.filter((record) => rangeStarts.get(record.createdAt) === rangeStart);
   try {
     await context.client.send(
-      new TransactWriteItemsCommand(lateTransaction(context.tables, accountId, rangeStart, group, context.now())),
+      new TransactWriteItemsCommand(
+        lateTransaction(context.tables, accountId, rangeStart, group, context.now()),
+      ),
     );
     return { appliedEventIds: group.map((record) => record.eventId), alreadyAppliedEventIds: [] };
   } catch (error) {

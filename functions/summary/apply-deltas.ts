@@ -1,14 +1,9 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { groupDeltasByAccount } from "../domain/aggregate-deltas";
 import type { SummaryDelta } from "../domain/types";
-import { type AccountWriteContext, applyAccountDeltas } from "./apply-account-deltas";
 import { AccountStateCache } from "./account-state-cache";
-import type {
-  ApplyDeltasResult,
-  RetryPolicy,
-  SummaryTables,
-  SummaryWriterOptions,
-} from "./types";
+import { type AccountWriteContext, applyAccountDeltas } from "./apply-account-deltas";
+import type { ApplyDeltasResult, RetryPolicy, SummaryTables, SummaryWriterOptions } from "./types";
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1000 };
 

@@ -16,12 +16,17 @@ const text = (value: string): AttributeValue => ({ S: value });
 const number = (value: number | string): AttributeValue => ({ N: String(value) });
 const textSet = (values: Iterable<string>): AttributeValue => ({ SS: [...new Set(values)] });
 
-const expiresAt = (now: Date): AttributeValue => number(Math.floor(now.getTime() / 1000) + LEDGER_TTL_SECONDS);
+const expiresAt = (now: Date): AttributeValue =>
+  number(Math.floor(now.getTime() / 1000) + LEDGER_TTL_SECONDS);
 
 /** The amount and count of the records as exact decimal text. */
 function totals(accountId: string, records: readonly SummaryDelta[]) {
   const change = sumAccountDeltas(accountId, records);
-  return { ":amount": number(toDecimalText(change.amount)), ":count": number(change.orderCount), ":one": number(1) };
+  return {
+    ":amount": number(toDecimalText(change.amount)),
+    ":count": number(change.orderCount),
+    ":one": number(1),
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ describe("queue message body", () => {
       eventName: "MODIFY",
       eventSourceARN: record.eventSourceARN,
       dynamodb: {
+        ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime,
         Keys: record.dynamodb?.Keys,
         NewImage: record.dynamodb?.NewImage,
         OldImage: record.dynamodb?.OldImage,
@@ -27,6 +28,7 @@ describe("queue message body", () => {
     const delta = summaryDeltaOf(changeRecordFromQueueMessage(toQueueMessageBody(record)));
     expect(delta.amount.toFixed()).toBe(summaryDeltaOf(record).amount.toFixed());
     expect(delta.eventId).toBe("e-2");
+    expect(delta.createdAt).toBe(record.dynamodb?.ApproximateCreationDateTime);
   });
 
   /** Any UTF-16 unit sequence, lone surrogates included: everything a string can hold on either side. */

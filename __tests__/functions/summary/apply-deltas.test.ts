@@ -12,7 +12,12 @@ import {
 } from "../../../local/dynamodb-local";
 import { findFreePort } from "../../../local/free-port";
 import { localClientConfig } from "../../../local/local-credentials";
-import { type RecordedCommand, recordCommands, updatedAccountsOf, writesOf } from "../support/command-recorder";
+import {
+  type RecordedCommand,
+  recordCommands,
+  updatedAccountsOf,
+  writesOf,
+} from "../support/command-recorder";
 import {
   createSummaryTables,
   expectMarksInvariant,
@@ -25,7 +30,13 @@ import {
 
 const T0 = 1_760_000_000;
 
-const delta = (eventId: string, accountId: string, amount: string, orderCount = 1, createdAt = T0): SummaryDelta => ({
+const delta = (
+  eventId: string,
+  accountId: string,
+  amount: string,
+  orderCount = 1,
+  createdAt = T0,
+): SummaryDelta => ({
   eventId,
   createdAt,
   accountId,
@@ -92,7 +103,9 @@ describe("applyDeltas on DynamoDB Local", () => {
 
   it("leaves the summary unchanged when the same batch is applied again by a writer that knows nothing", async () => {
     await applyDeltas(raw, tables, batch, options);
-    const before = await Promise.all(["acct-1", "acct-2", "acct-3"].map((id) => readSummary(raw, tables, id)));
+    const before = await Promise.all(
+      ["acct-1", "acct-2", "acct-3"].map((id) => readSummary(raw, tables, id)),
+    );
     recorded.length = 0;
 
     const again = await applyDeltas(raw, tables, batch, { cache: new AccountStateCache() });
@@ -100,9 +113,9 @@ describe("applyDeltas on DynamoDB Local", () => {
     expect(again.failedEventIds).toEqual([]);
     expect(again.appliedEventIds).toEqual([]);
     expect([...again.alreadyAppliedEventIds].sort()).toEqual(["e1", "e2", "e3", "e4", "e5", "e6"]);
-    expect(await Promise.all(["acct-1", "acct-2", "acct-3"].map((id) => readSummary(raw, tables, id)))).toEqual(
-      before,
-    );
+    expect(
+      await Promise.all(["acct-1", "acct-2", "acct-3"].map((id) => readSummary(raw, tables, id))),
+    ).toEqual(before);
     // One failed conditional write per account tells the writer everything (ALL_OLD).
     expect(writesOf(recorded, tables).summaryUpdates).toHaveLength(3);
   });
@@ -140,7 +153,12 @@ describe("applyDeltas on DynamoDB Local", () => {
   });
 
   it("writes a duplicated eventID once", async () => {
-    const result = await applyDeltas(raw, tables, [delta("e1", "acct-1", "5"), delta("e1", "acct-1", "5")], options);
+    const result = await applyDeltas(
+      raw,
+      tables,
+      [delta("e1", "acct-1", "5"), delta("e1", "acct-1", "5")],
+      options,
+    );
     expect(result.failedEventIds).toEqual([]);
     expect(writesOf(recorded, tables).summaryUpdates).toHaveLength(1);
     expect(await readSummary(raw, tables, "acct-1")).toEqual({ account_total: "5", order_count: "1" });
@@ -158,7 +176,10 @@ describe("applyDeltas on DynamoDB Local", () => {
 
     expect(result.failedEventIds).toEqual(["e1", "e3"]);
     expect(result.failures).toEqual([
-      expect.objectContaining({ accountId: "acct-broken", reason: expect.stringContaining("ValidationException") }),
+      expect.objectContaining({
+        accountId: "acct-broken",
+        reason: expect.stringContaining("ValidationException"),
+      }),
     ]);
     expect(result.appliedEventIds).toEqual(["e2"]);
     expect(await readSummary(raw, tables, "acct-ok")).toEqual({ account_total: "2", order_count: "1" });
@@ -169,7 +190,9 @@ describe("applyDeltas on DynamoDB Local", () => {
     const result = await applyDeltas(raw, tables, many, options);
     expect(result.failures.map((f) => f.reason)).toEqual([]);
     const counts = writesOf(recorded, tables).summaryUpdates.map(
-      (command) => ((command.input as { ConditionExpression: string }).ConditionExpression.match(/contains/g) ?? []).length,
+      (command) =>
+        ((command.input as { ConditionExpression: string }).ConditionExpression.match(/contains/g) ?? [])
+          .length,
     );
     expect(counts).toEqual([100, 50]);
     expect(await readSummary(raw, tables, "acct-1")).toEqual({ account_total: "1.5", order_count: "150" });
@@ -197,7 +220,10 @@ describe("applyDeltas on DynamoDB Local", () => {
       expect(marks.ranges.length).toBeGreaterThan(1);
       expect(marks.ranges[0].spilledAfter).toBe(0);
       await expectMarksInvariant(raw, tables, "acct-hot", batches.flat());
-      expect(await readSummary(raw, tables, "acct-hot")).toEqual({ account_total: "180", order_count: "120" });
+      expect(await readSummary(raw, tables, "acct-hot")).toEqual({
+        account_total: "180",
+        order_count: "120",
+      });
       expect(writesOf(recorded, tables).transactions).toEqual([]);
     });
 
@@ -212,9 +238,16 @@ describe("applyDeltas on DynamoDB Local", () => {
       expect(await applyDeltas(raw, tables, [late], options)).toMatchObject({ appliedEventIds: ["late-1"] });
       expect(writesOf(recorded, tables).transactions).toHaveLength(1);
       const again = await applyDeltas(raw, tables, [late], { cache: new AccountStateCache() });
-      expect(again).toMatchObject({ appliedEventIds: [], alreadyAppliedEventIds: ["late-1"], failedEventIds: [] });
+      expect(again).toMatchObject({
+        appliedEventIds: [],
+        alreadyAppliedEventIds: ["late-1"],
+        failedEventIds: [],
+      });
 
-      expect(await readSummary(raw, tables, "acct-hot")).toEqual({ account_total: "120.25", order_count: "81" });
+      expect(await readSummary(raw, tables, "acct-hot")).toEqual({
+        account_total: "120.25",
+        order_count: "81",
+      });
       await expectMarksInvariant(raw, tables, "acct-hot", [...batches.flat(), late]);
     });
 
@@ -229,7 +262,10 @@ describe("applyDeltas on DynamoDB Local", () => {
       expect(result.failedEventIds).toEqual([]);
       expect(result.appliedEventIds).toEqual(["redriven-new"]);
       expect(result.alreadyAppliedEventIds).toHaveLength(6);
-      expect(await readSummary(raw, tables, "acct-hot")).toEqual({ account_total: "250", order_count: "161" });
+      expect(await readSummary(raw, tables, "acct-hot")).toEqual({
+        account_total: "250",
+        order_count: "161",
+      });
       await expectMarksInvariant(raw, tables, "acct-hot", [...batches.flat(), neverApplied]);
     });
 
@@ -239,7 +275,8 @@ describe("applyDeltas on DynamoDB Local", () => {
       const batches = secondly(30, 2);
       // A learns the item early; B then writes many seconds, so A's next spill is planned on an old version.
       for (const records of batches.slice(0, 14)) await applyDeltas(raw, tables, records, { cache: writerA });
-      for (const records of batches.slice(14, 29)) await applyDeltas(raw, tables, records, { cache: writerB });
+      for (const records of batches.slice(14, 29))
+        await applyDeltas(raw, tables, records, { cache: writerB });
       recorded.length = 0;
 
       const result = await applyDeltas(raw, tables, batches[29], { cache: writerA });
@@ -268,7 +305,10 @@ describe("applyDeltas on DynamoDB Local", () => {
         }),
       );
       expect(results.flat()).toEqual([]);
-      expect(await readSummary(raw, tables, "acct-hot")).toEqual({ account_total: "180", order_count: "120" });
+      expect(await readSummary(raw, tables, "acct-hot")).toEqual({
+        account_total: "180",
+        order_count: "120",
+      });
       await expectMarksInvariant(raw, tables, "acct-hot", records);
     });
 
@@ -286,14 +326,23 @@ describe("applyDeltas on DynamoDB Local", () => {
       }
       const ledger = await readLedger(raw, tables);
       expect(ledger.every((range) => range.accountid === "acct-hot")).toBe(true);
-      expect(await readSummary(raw, tables, "acct-hot")).toEqual({ account_total: "600", order_count: "600" });
+      expect(await readSummary(raw, tables, "acct-hot")).toEqual({
+        account_total: "600",
+        order_count: "600",
+      });
       expect(await readSummary(raw, tables, "acct-cold-3")).toEqual({ account_total: "6", order_count: "3" });
-      await expectMarksInvariant(raw, tables, "acct-hot", all.filter((record) => record.accountId === "acct-hot"));
+      await expectMarksInvariant(
+        raw,
+        tables,
+        "acct-hot",
+        all.filter((record) => record.accountId === "acct-hot"),
+      );
     });
 
     it("stamps every ledger range with a 15-day expiry from the write", async () => {
       const now = new Date("2025-03-01T12:00:00.500Z");
-      for (const records of secondly(40, 2)) await applyDeltas(raw, tables, records, { ...options, now: () => now });
+      for (const records of secondly(40, 2))
+        await applyDeltas(raw, tables, records, { ...options, now: () => now });
       const ledger = await readLedger(raw, tables);
       expect(ledger.length).toBeGreaterThan(0);
       expect(new Set(ledger.map((range) => range.expires_at))).toEqual(

@@ -280,7 +280,10 @@ function summaryWriteOf(
   }
   if (commandName === "TransactWriteItemsCommand") {
     const [summary, ledger] = (input.TransactItems as { Update?: WireUpdate }[]).map((item) => item.Update);
-    return { accountid: summary?.Key?.accountid?.S ?? "", eventIds: ledger?.ExpressionAttributeValues?.[":ids"]?.SS ?? [] };
+    return {
+      accountid: summary?.Key?.accountid?.S ?? "",
+      eventIds: ledger?.ExpressionAttributeValues?.[":ids"]?.SS ?? [],
+    };
   }
   return undefined;
 }

@@ -1,51 +1,51 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { judgeTransactionError } from "../../../functions/summary/transaction-error";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { judgeWriteError } from "../../../functions/summary/write-error";
 
-const cancelled = (...codes: string[]) =>
+const cancelled = (...reasons: { Code: string; Item?: Record<string, { SS: string[] }> }[]) =>
   new TransactionCanceledException({
     message: "Transaction cancelled",
     $metadata: { httpStatusCode: 400 },
-    CancellationReasons: codes.map((Code) => ({ Code })),
+    CancellationReasons: reasons,
   });
 
 const serviceError = (name: string, httpStatusCode: number, fault: "client" | "server") =>
   Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode } });
 
-describe("judgeTransactionError", () => {
-  const eventIds = ["e1", "e2", "e3"];
-
-  it("maps ConditionalCheckFailed ledger puts (after the summary update) to already-applied eventIDs", () => {
-    expect(
-      judgeTransactionError(
-        cancelled("None", "ConditionalCheckFailed", "None", "ConditionalCheckFailed"),
-        eventIds,
-      ),
-    ).toEqual({ kind: "already-applied", eventIds: ["e1", "e3"] });
+describe("judgeWriteError", () => {
+  it("hands back the old item of a failed summary condition", () => {
+    const item = { accountid: { S: "a" }, m1: { SS: ["e1"] } };
+    const error = new ConditionalCheckFailedException({
+      message: "The conditional request failed",
+      $metadata: { httpStatusCode: 400 },
+      Item: item,
+    });
+    expect(judgeWriteError(error)).toEqual({ kind: "condition-failed", item });
   });
 
-  it("prefers dropping applied records over retrying a conflict in the same cancellation", () => {
+  it("hands back the ledger item when a late transaction's ledger condition failed", () => {
+    const item = { ids: { SS: ["e1", "e2"] } };
     expect(
-      judgeTransactionError(
-        cancelled("TransactionConflict", "None", "ConditionalCheckFailed", "None"),
-        eventIds,
-      ),
-    ).toEqual({ kind: "already-applied", eventIds: ["e2"] });
+      judgeWriteError(cancelled({ Code: "None" }, { Code: "ConditionalCheckFailed", Item: item })),
+    ).toEqual({
+      kind: "ledger-condition-failed",
+      item,
+    });
   });
 
   it.each(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"])(
     "retries a cancellation caused by %s",
     (code) => {
-      expect(judgeTransactionError(cancelled(code, "None", "None", "None"), eventIds).kind).toBe("retryable");
+      expect(judgeWriteError(cancelled({ Code: code }, { Code: "None" })).kind).toBe("retryable");
     },
   );
 
   it("gives up on a ValidationError cancellation", () => {
-    const verdict = judgeTransactionError(cancelled("ValidationError", "None", "None", "None"), eventIds);
+    const verdict = judgeWriteError(cancelled({ Code: "ValidationError" }, { Code: "None" }));
     expect(verdict).toEqual({ kind: "fatal", reason: expect.stringContaining("ValidationError") });
   });
 
   it("gives up on a cancellation without reasons", () => {
-    expect(judgeTransactionError(cancelled(), eventIds).kind).toBe("fatal");
+    expect(judgeWriteError(cancelled()).kind).toBe("fatal");
   });
 
   it.each([
@@ -55,7 +55,7 @@ describe("judgeTransactionError", () => {
     ["InternalServerError", 500, "server"],
     ["SomethingNew", 503, "server"],
   ] as const)("retries %s", (name, status, fault) => {
-    expect(judgeTransactionError(serviceError(name, status, fault), eventIds).kind).toBe("retryable");
+    expect(judgeWriteError(serviceError(name, status, fault)).kind).toBe("retryable");
   });
 
   it.each([
@@ -63,7 +63,7 @@ describe("judgeTransactionError", () => {
     ["ResourceNotFoundException", 400],
     ["AccessDeniedException", 400],
   ])("gives up on %s", (name, status) => {
-    expect(judgeTransactionError(serviceError(name, status, "client"), eventIds)).toEqual({
+    expect(judgeWriteError(serviceError(name, status, "client"))).toEqual({
       kind: "fatal",
       reason: expect.stringContaining(name),
     });
@@ -71,6 +71,6 @@ describe("judgeTransactionError", () => {
 
   it("retries an error that never got an HTTP answer (network failure)", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
-    expect(judgeTransactionError(refused, eventIds).kind).toBe("retryable");
+    expect(judgeWriteError(refused).kind).toBe("retryable");
   });
 });

@@ -28,7 +28,10 @@ interface WriteInput {
 }
 
 /** The writes sent, per kind: summary UpdateItems, ledger UpdateItems, TransactWriteItems. */
-export function writesOf(recorded: RecordedCommand[], tables: { summaryTableName: string; ledgerTableName: string }) {
+export function writesOf(
+  recorded: RecordedCommand[],
+  tables: { summaryTableName: string; ledgerTableName: string },
+) {
   const updates = recorded.filter((command) => command.commandName === "UpdateItemCommand");
   const inputOf = (command: RecordedCommand) => command.input as WriteInput;
   return {
@@ -42,6 +45,6 @@ export function writesOf(recorded: RecordedCommand[], tables: { summaryTableName
 /** Accounts of the summary UpdateItems, in the order sent. */
 export function updatedAccountsOf(commands: RecordedCommand[]): string[] {
   return commands.map(
-    (command) => ((command.input as { Key?: { accountid?: { S?: string } } }).Key?.accountid?.S ?? ""),
+    (command) => (command.input as { Key?: { accountid?: { S?: string } } }).Key?.accountid?.S ?? "",
   );
 }

@@ -1,7 +1,13 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
 import { Decimal, toDecimalText } from "../../../functions/domain/decimal";
-import { DEFAULT_CREATED_AT, insertRecord, modifyRecord, type OrderLine, removeRecord } from "./stream-records";
+import {
+  DEFAULT_CREATED_AT,
+  insertRecord,
+  modifyRecord,
+  type OrderLine,
+  removeRecord,
+} from "./stream-records";
 
 /** The stream records a sequence of writes to the details table produces, and the table afterwards. */
 export interface OrderHistory {
@@ -69,7 +75,10 @@ function replay(operations: Operation[], recordsPerSecond = 1): OrderHistory {
 /** Histories of up to maxOperations writes; size "medium" or larger makes long histories common. */
 export const orderHistoryOf = (options: { maxOperations: number; size?: fc.SizeForArbitrary }) =>
   fc
-    .tuple(fc.array(operation, { maxLength: options.maxOperations, size: options.size }), fc.integer({ min: 1, max: 4 }))
+    .tuple(
+      fc.array(operation, { maxLength: options.maxOperations, size: options.size }),
+      fc.integer({ min: 1, max: 4 }),
+    )
     .map(([operations, recordsPerSecond]) => replay(operations, recordsPerSecond));
 
 export const orderHistory: fc.Arbitrary<OrderHistory> = orderHistoryOf({ maxOperations: 60 });
