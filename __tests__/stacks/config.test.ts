@@ -34,7 +34,11 @@ describe("loadConfig", () => {
   });
 
   test.each([
-    ["CQRS_STREAM_BATCH_SIZE", "10001", /CQRS_STREAM_BATCH_SIZE must be an integer from 1 to 10000, got "10001"/],
+    [
+      "CQRS_STREAM_BATCH_SIZE",
+      "10001",
+      /CQRS_STREAM_BATCH_SIZE must be an integer from 1 to 10000, got "10001"/,
+    ],
     ["CQRS_STREAM_BATCH_SIZE", "ten", /CQRS_STREAM_BATCH_SIZE must be an integer/],
     ["CQRS_QUEUE_MAX_CONCURRENCY", "1", /CQRS_QUEUE_MAX_CONCURRENCY must be an integer from 2 to 1000/],
     ["CQRS_LOG_RETENTION_DAYS", "10", /CQRS_LOG_RETENTION_DAYS must be one of 1, 3, 5/],

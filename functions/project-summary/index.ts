@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { summaryDeltaOf } from "../domain/summary-delta";
 import { applyDeltas, retryDeadline } from "../summary/apply-deltas";
 import { logProjectionOutcome } from "../summary/log-projection-outcome";
 import { type BatchRecordReader, projectBatch } from "../summary/project-batch";
@@ -12,7 +13,7 @@ const client = new DynamoDBClient({});
 
 const streamRecordReader: BatchRecordReader<DynamoDBRecord> = {
   itemIdentifier: (record) => record.dynamodb?.SequenceNumber ?? "",
-  changeRecordOf: (record) => record,
+  deltasOf: (record) => [summaryDeltaOf(record)],
 };
 
 /** Details-table stream -> summary table, each stream record applied exactly once. */

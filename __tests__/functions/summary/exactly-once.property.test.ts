@@ -3,9 +3,10 @@ import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
+import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
 import type { ItemImage } from "../../../functions/domain/types";
 import { chunk } from "../../../functions/shared/chunk";
-import { changeRecordFromQueueMessage, toQueueMessageBody } from "../../../functions/shared/queue-message";
+import { accountMessageBodies, deltasFromQueueMessage } from "../../../functions/shared/queue-message";
 import { AccountStateCache } from "../../../functions/summary/account-state-cache";
 import { applyDeltas } from "../../../functions/summary/apply-deltas";
 import { type BatchRecordReader, projectBatch } from "../../../functions/summary/project-batch";
@@ -26,15 +27,15 @@ import { createSummaryTables, expectMarksInvariant, readMarks, readSummary } fro
  * committed write, and the marks must obey their invariant (spills and late records included).
  */
 
-/** One record as a transport hands it to the function: a stream record, or a queue message carrying one. */
+/** One record as a transport hands it to the function: a stream record, or an account message carrying it. */
 type DeliveredItem =
   | { itemIdentifier: string; streamRecord: DynamoDBRecord }
   | { itemIdentifier: string; messageBody: string };
 
 const deliveredItemReader: BatchRecordReader<DeliveredItem> = {
   itemIdentifier: (item) => item.itemIdentifier,
-  changeRecordOf: (item) =>
-    "messageBody" in item ? changeRecordFromQueueMessage(item.messageBody) : item.streamRecord,
+  deltasOf: (item) =>
+    "messageBody" in item ? deltasFromQueueMessage(item.messageBody) : [summaryDeltaOf(item.streamRecord)],
 };
 
 /** What happens to one batch after it is first received. */
@@ -142,7 +143,10 @@ function deliveredCopies(
       accountid: record.dynamodb?.Keys?.accountid?.S ?? "",
       item:
         scenario.transport === "queue"
-          ? { itemIdentifier: `${record.eventID}#${copyIndex}`, messageBody: toQueueMessageBody(record) }
+          ? {
+              itemIdentifier: `${record.eventID}#${copyIndex}`,
+              messageBody: accountMessageBodies([summaryDeltaOf(record)])[0]?.body ?? "",
+            }
           : { itemIdentifier: record.dynamodb?.SequenceNumber ?? "", streamRecord: record },
     })),
   );
