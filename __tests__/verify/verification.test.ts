@@ -31,6 +31,7 @@ beforeAll(async () => {
   report = await runVerification({
     orders: 300,
     accounts: 20,
+    hotAccounts: { count: 2, share: 0.6 },
     overwriteRate: 0.1,
     deleteRate: 0.02,
     poison: 1,
