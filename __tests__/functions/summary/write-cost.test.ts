@@ -39,8 +39,12 @@ function traffic(orders: number, accountOf: (index: number) => string): Traffic 
     orderCount: 1,
   }));
   const batches: SummaryDelta[][] = [];
-  for (let start = 0; start < records.length; start += BATCH_SIZE) batches.push(records.slice(start, start + BATCH_SIZE));
-  const perBatchAddUnits = batches.reduce((sum, batch) => sum + new Set(batch.map((r) => r.accountId)).size, 0);
+  for (let start = 0; start < records.length; start += BATCH_SIZE)
+    batches.push(records.slice(start, start + BATCH_SIZE));
+  const perBatchAddUnits = batches.reduce(
+    (sum, batch) => sum + new Set(batch.map((r) => r.accountId)).size,
+    0,
+  );
   return { batches, orders, perBatchAddUnits };
 }
 
@@ -60,7 +64,8 @@ describe("write units per order (DynamoDB Local's consumed capacity)", () => {
         (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "TOTAL";
         const result = await next(args);
         consumed.units +=
-          (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? 0;
+          (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity
+            ?.CapacityUnits ?? 0;
         return result;
       },
       { step: "initialize", name: "consumedCapacityForTests" },
@@ -95,11 +100,15 @@ describe("write units per order (DynamoDB Local's consumed capacity)", () => {
     await expectMarksInvariant(raw, tables, "acct-hot", load.batches.flat());
   }, 120_000);
 
-  it.each([100, 10_000])("%i accounts: within 1.1x of the per-batch ADD bound", async (accounts) => {
-    const random = seededRandom(accounts);
-    const load = traffic(3000, () => `acct-${Math.floor(random() * accounts)}`);
-    const { totalPerOrder, lowerBoundPerOrder } = await measure(load);
-    expect(consumed.transactions).toBe(0);
-    expect(totalPerOrder / lowerBoundPerOrder).toBeLessThanOrEqual(1.1);
-  }, 120_000);
+  it.each([100, 10_000])(
+    "%i accounts: within 1.1x of the per-batch ADD bound",
+    async (accounts) => {
+      const random = seededRandom(accounts);
+      const load = traffic(3000, () => `acct-${Math.floor(random() * accounts)}`);
+      const { totalPerOrder, lowerBoundPerOrder } = await measure(load);
+      expect(consumed.transactions).toBe(0);
+      expect(totalPerOrder / lowerBoundPerOrder).toBeLessThanOrEqual(1.1);
+    },
+    120_000,
+  );
 });
