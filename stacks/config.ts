@@ -1,5 +1,3 @@
-import { MAX_RECORDS_PER_TRANSACTION } from "../functions/summary/ledger";
-
 /**
  * Every setting of the two stacks, read once from environment variables.
  * An invalid value stops synthesis with a message naming the variable and what it accepts.
@@ -118,8 +116,8 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Batches at or below one transaction's worth of records keep every batch at one summary write per account. */
-export const MAX_RECORDS_PER_BATCH = MAX_RECORDS_PER_TRANSACTION;
+/** Largest batch size Lambda accepts for a DynamoDB stream or an SQS event source mapping. */
+export const MAX_RECORDS_PER_BATCH = 10_000;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -203,8 +201,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     variable: "CQRS_STREAM_BATCH_SIZE",
-    defaultValue: "99",
-    description: `Stream records per invocation (1-${MAX_RECORDS_PER_BATCH}, see docs/exactly-once.md).`,
+    defaultValue: "100",
+    description: `Stream records per invocation (1-${MAX_RECORDS_PER_BATCH}).`,
   },
   {
     variable: "CQRS_STREAM_BATCH_WINDOW_SECONDS",
@@ -248,7 +246,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     variable: "CQRS_QUEUE_BATCH_SIZE",
-    defaultValue: "10",
+    defaultValue: "100",
     description: `queued-projection: messages per apply-summary invocation (1-${MAX_RECORDS_PER_BATCH}).`,
   },
   {

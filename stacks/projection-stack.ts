@@ -78,7 +78,7 @@ export abstract class ProjectionStack extends TerraformStack {
     this.output(
       "ledger_table_name",
       this.tables.ledger.name,
-      "Stream records already applied to the summary",
+      "Marks of applied stream records spilled from the summary items",
     );
     if (config.api.auth.mode === "iam") {
       this.output(
@@ -116,11 +116,14 @@ export abstract class ProjectionStack extends TerraformStack {
     };
   }
 
-  /** Exactly what writing the summary and its ledger takes (one transaction per account per batch). */
+  /**
+   * Exactly what writing the summary and its ledger takes: UpdateItem on both (TransactWriteItems
+   * checks the action of each Update it holds) and Query on the ledger to find a late record's range item.
+   */
   protected summaryWriterPermissions() {
     return [
       { actions: ["dynamodb:UpdateItem"], resources: [this.tables.summary.arn] },
-      { actions: ["dynamodb:PutItem"], resources: [this.tables.ledger.arn] },
+      { actions: ["dynamodb:Query", "dynamodb:UpdateItem"], resources: [this.tables.ledger.arn] },
       ...keyUseStatements(this.config.encryption.kmsKeyArn, ["dynamodb-write"]),
     ];
   }

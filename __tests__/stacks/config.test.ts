@@ -8,7 +8,7 @@ describe("loadConfig", () => {
     expect(config.region).toBe("us-east-1");
     expect(config.state.region).toBe("us-east-1");
     expect(config.stream).toEqual({
-      batchSize: 99,
+      batchSize: 100,
       maximumBatchingWindowInSeconds: 1,
       maximumRetryAttempts: 5,
       maximumRecordAgeInSeconds: 3600,
@@ -18,7 +18,7 @@ describe("loadConfig", () => {
     expect(config.queue).toEqual({
       maxReceiveCount: 5,
       redriveRoleArns: [],
-      batchSize: 10,
+      batchSize: 100,
       maximumBatchingWindowInSeconds: 1,
       maximumConcurrency: 2,
     });
@@ -34,7 +34,11 @@ describe("loadConfig", () => {
   });
 
   test.each([
-    ["CQRS_STREAM_BATCH_SIZE", "100", /CQRS_STREAM_BATCH_SIZE must be an integer from 1 to 99, got "100"/],
+    [
+      "CQRS_STREAM_BATCH_SIZE",
+      "10001",
+      /CQRS_STREAM_BATCH_SIZE must be an integer from 1 to 10000, got "10001"/,
+    ],
     ["CQRS_STREAM_BATCH_SIZE", "ten", /CQRS_STREAM_BATCH_SIZE must be an integer/],
     ["CQRS_QUEUE_MAX_CONCURRENCY", "1", /CQRS_QUEUE_MAX_CONCURRENCY must be an integer from 2 to 1000/],
     ["CQRS_LOG_RETENTION_DAYS", "10", /CQRS_LOG_RETENTION_DAYS must be one of 1, 3, 5/],

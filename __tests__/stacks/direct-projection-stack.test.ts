@@ -47,7 +47,7 @@ describe("direct-projection", () => {
       event_source_arn: ref(json, "aws_dynamodb_table", "details", "stream_arn"),
       function_name: ref(json, "aws_lambda_function", "project-summary", "arn"),
       starting_position: "TRIM_HORIZON",
-      batch_size: 99,
+      batch_size: 100,
       maximum_batching_window_in_seconds: 1,
       bisect_batch_on_function_error: true,
       maximum_retry_attempts: 5,
@@ -76,7 +76,7 @@ describe("direct-projection", () => {
         },
         {
           Effect: "Allow",
-          Action: ["dynamodb:PutItem"],
+          Action: ["dynamodb:Query", "dynamodb:UpdateItem"],
           Resource: [ref(json, "aws_dynamodb_table", "ledger", "arn")],
         },
         {

@@ -56,7 +56,7 @@ describe("queued-projection", () => {
       event_source_arn: ref(json, "aws_dynamodb_table", "details", "stream_arn"),
       function_name: ref(json, "aws_lambda_function", "forward-to-queue", "arn"),
       starting_position: "TRIM_HORIZON",
-      batch_size: 99,
+      batch_size: 100,
       maximum_batching_window_in_seconds: 1,
       bisect_batch_on_function_error: true,
       maximum_retry_attempts: 5,
@@ -74,7 +74,7 @@ describe("queued-projection", () => {
     expect(settings).toEqual({
       event_source_arn: ref(json, "aws_sqs_queue", "summary-updates_queue", "arn"),
       function_name: ref(json, "aws_lambda_function", "apply-summary", "arn"),
-      batch_size: 10,
+      batch_size: 100,
       maximum_batching_window_in_seconds: 1,
       scaling_config: { maximum_concurrency: 2 },
       function_response_types: ["ReportBatchItemFailures"],
@@ -137,7 +137,7 @@ describe("queued-projection", () => {
         },
         {
           Effect: "Allow",
-          Action: ["dynamodb:PutItem"],
+          Action: ["dynamodb:Query", "dynamodb:UpdateItem"],
           Resource: [ref(json, "aws_dynamodb_table", "ledger", "arn")],
         },
         {

@@ -81,7 +81,7 @@ describe.each(PROJECTION_CASES)("$name", ({ env, synth }) => {
         maximum_record_age_in_seconds: config.stream.maximumRecordAgeInSeconds,
         function_response_types: ["ReportBatchItemFailures"],
       });
-      expect(mapping.batch_size as number).toBeLessThanOrEqual(99);
+      expect(mapping.batch_size as number).toBeLessThanOrEqual(10_000);
       expect(mapping.maximum_retry_attempts as number).toBeGreaterThanOrEqual(0);
       expect(mapping.maximum_record_age_in_seconds as number).toBeGreaterThan(0);
       const destination = (mapping.destination_config as { on_failure: { destination_arn: string } })

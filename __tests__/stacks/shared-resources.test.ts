@@ -81,9 +81,14 @@ describe.each([
     });
   });
 
-  test("ledger table expires applied record ids by TTL", () => {
+  test("ledger table: range items per account and watermark, expired by TTL", () => {
     expect(resourceNamed(json, "aws_dynamodb_table", "ledger")).toMatchObject({
-      hash_key: "id",
+      hash_key: "accountid",
+      range_key: "spilled_after",
+      attribute: [
+        { name: "accountid", type: "S" },
+        { name: "spilled_after", type: "N" },
+      ],
       billing_mode: "PAY_PER_REQUEST",
       ttl: { enabled: true, attribute_name: "expires_at" },
     });

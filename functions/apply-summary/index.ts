@@ -1,8 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { changeRecordFromQueueMessage } from "../shared/queue-message";
+import { deltasFromQueueMessage } from "../shared/queue-message";
 import { applyDeltas, retryDeadline } from "../summary/apply-deltas";
 import { logProjectionOutcome } from "../summary/log-projection-outcome";
 import { type BatchRecordReader, projectBatch } from "../summary/project-batch";
@@ -10,11 +9,11 @@ import { summaryTablesFromEnvironment } from "../summary/summary-tables";
 
 const tables = summaryTablesFromEnvironment();
 const logger = new Logger();
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const client = new DynamoDBClient({});
 
 const queueMessageReader: BatchRecordReader<SQSRecord> = {
   itemIdentifier: (message) => message.messageId,
-  changeRecordOf: (message) => changeRecordFromQueueMessage(message.body),
+  deltasOf: (message) => deltasFromQueueMessage(message.body),
 };
 
 /**

@@ -13,6 +13,10 @@ export function summaryDeltaOf(record: OrderChangeRecord): SummaryDelta {
   if (typeof eventId !== "string" || eventId === "") {
     throw new UnprocessableRecordError(undefined, "eventID is missing");
   }
+  const createdAt = record.dynamodb?.ApproximateCreationDateTime;
+  if (typeof createdAt !== "number" || !Number.isSafeInteger(createdAt) || createdAt < 0) {
+    throw new UnprocessableRecordError(eventId, "ApproximateCreationDateTime (epoch seconds) is missing");
+  }
   const accountId = record.dynamodb?.Keys?.accountid?.S;
   if (typeof accountId !== "string" || accountId === "") {
     throw new UnprocessableRecordError(eventId, "Keys.accountid (S) is missing");
@@ -22,10 +26,17 @@ export function summaryDeltaOf(record: OrderChangeRecord): SummaryDelta {
 
   switch (record.eventName) {
     case "INSERT":
-      return { eventId, accountId, amount: amountOf(eventId, "NewImage", newImage), orderCount: 1 };
+      return {
+        eventId,
+        createdAt,
+        accountId,
+        amount: amountOf(eventId, "NewImage", newImage),
+        orderCount: 1,
+      };
     case "MODIFY":
       return {
         eventId,
+        createdAt,
         accountId,
         amount: amountOf(eventId, "NewImage", newImage).minus(amountOf(eventId, "OldImage", oldImage)),
         orderCount: 0,
@@ -33,6 +44,7 @@ export function summaryDeltaOf(record: OrderChangeRecord): SummaryDelta {
     case "REMOVE":
       return {
         eventId,
+        createdAt,
         accountId,
         amount: ZERO.minus(amountOf(eventId, "OldImage", oldImage)),
         orderCount: -1,

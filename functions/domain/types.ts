@@ -15,6 +15,8 @@ export interface OrderChangeRecord {
   eventName?: ChangeEventName;
   eventSourceARN?: string;
   dynamodb?: {
+    /** Epoch seconds, rounded down; the same on every delivery of the record. */
+    ApproximateCreationDateTime?: number;
     Keys?: ItemImage;
     NewImage?: ItemImage;
     OldImage?: ItemImage;
@@ -26,6 +28,8 @@ export interface OrderChangeRecord {
 export interface SummaryDelta {
   /** Stream record eventID, the idempotency key. */
   eventId: string;
+  /** The record's creation second (ApproximateCreationDateTime): which mark bucket holds its eventID. */
+  createdAt: number;
   accountId: string;
   amount: Decimal;
   /** +1 for a new order, -1 for a removed one, 0 for a changed one. */

@@ -1,17 +1,21 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { summaryDeltaOf } from "../domain/summary-delta";
+import type { SummaryDelta } from "../domain/types";
 import { requireEnvironmentVariable } from "../shared/environment";
-import { toQueueMessageBody } from "../shared/queue-message";
-import { sendMessageBatches } from "./send-message-batches";
+import { accountMessageBodies, toQueueMessageBody } from "../shared/queue-message";
+import { type OutgoingMessage, sendMessageBatches } from "./send-message-batches";
 
 const queueUrl = requireEnvironmentVariable("SUMMARY_QUEUE_URL");
 const logger = new Logger();
 const client = new SQSClient({});
 
 /**
- * Details-table stream -> summary-updates queue. Records are forwarded unchanged in meaning
- * (the consumer computes the delta); only records that could not be sent are reported.
+ * Details-table stream -> summary-updates queue: one message per account per batch, carrying the
+ * deltas of that account's records (computed with the same domain code as the writer). A record that
+ * cannot be turned into a delta goes alone as its change record, so it fails on the apply side and
+ * reaches the DLQ. Only records whose message could not be sent are reported.
  */
 export const handler = async (
   event: DynamoDBStreamEvent,
@@ -20,21 +24,53 @@ export const handler = async (
   if (context) {
     logger.addContext(context);
   }
-  const outcome = await sendMessageBatches(
-    client,
-    queueUrl,
-    event.Records.map((record) => ({
-      id: record.dynamodb?.SequenceNumber ?? "",
-      body: toQueueMessageBody(record),
-    })),
+  const deltas: SummaryDelta[] = [];
+  const sequenceNumbersByEventId = new Map<string, string[]>();
+  const messages: OutgoingMessage[] = [];
+  const sequenceNumbersOfMessage = new Map<string, string[]>();
+  for (const record of event.Records) {
+    const sequenceNumber = record.dynamodb?.SequenceNumber ?? "";
+    try {
+      const delta = summaryDeltaOf(record);
+      deltas.push(delta);
+      sequenceNumbersByEventId.set(delta.eventId, [
+        ...(sequenceNumbersByEventId.get(delta.eventId) ?? []),
+        sequenceNumber,
+      ]);
+    } catch {
+      const id = `record-${messages.length}`;
+      messages.push({ id, body: toQueueMessageBody(record) });
+      sequenceNumbersOfMessage.set(id, [sequenceNumber]);
+    }
+  }
+  for (const message of accountMessageBodies(deltas)) {
+    const id = `account-${messages.length}`;
+    messages.push({ id, body: message.body });
+    sequenceNumbersOfMessage.set(
+      id,
+      message.eventIds.flatMap((eventId) => sequenceNumbersByEventId.get(eventId) ?? []),
+    );
+  }
+
+  const outcome = await sendMessageBatches(client, queueUrl, messages);
+  const failedSequenceNumbers = new Set(
+    outcome.failedIds.flatMap((id) => sequenceNumbersOfMessage.get(id) ?? []),
   );
   for (const failure of outcome.failures) {
     logger.error("Records not sent; reported as failed", {
-      sequenceNumbers: failure.ids,
+      sequenceNumbers: failure.ids.flatMap((id) => sequenceNumbersOfMessage.get(id) ?? []),
       reason: failure.reason,
       error: failure.cause as Error | undefined,
     });
   }
-  logger.info("Batch forwarded", { batchSize: event.Records.length, sent: outcome.sentIds.length });
-  return { batchItemFailures: outcome.failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
+  logger.info("Batch forwarded", {
+    batchSize: event.Records.length,
+    messages: messages.length,
+    sent: outcome.sentIds.length,
+  });
+  return {
+    batchItemFailures: event.Records.map((record) => record.dynamodb?.SequenceNumber ?? "")
+      .filter((sequenceNumber) => failedSequenceNumbers.has(sequenceNumber))
+      .map((itemIdentifier) => ({ itemIdentifier })),
+  };
 };

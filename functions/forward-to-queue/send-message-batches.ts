@@ -1,8 +1,13 @@
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { chunk } from "../shared/chunk";
 
-/** SendMessageBatch accepts at most this many entries. */
+/** SendMessageBatch accepts at most this many entries... */
 export const MAX_MESSAGES_PER_BATCH = 10;
+
+/**
+ * ...and at most 256 KiB of bodies in one call
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html).
+ */
+export const MAX_BATCH_PAYLOAD_BYTES = 256 * 1024;
 
 export interface OutgoingMessage {
   /** Caller's identifier, reported back when the message was not sent. */
@@ -23,7 +28,7 @@ export interface SendOutcome {
 }
 
 /**
- * Sends messages in SendMessageBatch calls of at most 10, all calls concurrently. A message
+ * Sends messages in SendMessageBatch calls of at most 10 messages and 256 KiB, all calls concurrently. A message
  * counts as sent only if SQS lists it as Successful; failed entries, entries SQS did not
  * mention and every entry of a call that threw are failed.
  */
@@ -33,7 +38,7 @@ export async function sendMessageBatches(
   messages: readonly OutgoingMessage[],
 ): Promise<SendOutcome> {
   const outcomes = await Promise.all(
-    chunk(messages, MAX_MESSAGES_PER_BATCH).map((slice) => sendOneBatch(client, queueUrl, slice)),
+    sendCalls(messages).map((slice) => sendOneBatch(client, queueUrl, slice)),
   );
   const failures = outcomes.flatMap((outcome) => outcome.failures);
   return {
@@ -41,6 +46,28 @@ export async function sendMessageBatches(
     failedIds: failures.flatMap((failure) => failure.ids),
     failures,
   };
+}
+
+/** Consecutive messages grouped into calls within both limits (a message alone over them still gets its call). */
+function sendCalls(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
+  const calls: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.body, "utf8");
+    if (
+      current.length === MAX_MESSAGES_PER_BATCH ||
+      (current.length > 0 && bytes + size > MAX_BATCH_PAYLOAD_BYTES)
+    ) {
+      calls.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
 }
 
 async function sendOneBatch(

@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { summaryDeltaOf } from "../domain/summary-delta";
 import { applyDeltas, retryDeadline } from "../summary/apply-deltas";
 import { logProjectionOutcome } from "../summary/log-projection-outcome";
 import { type BatchRecordReader, projectBatch } from "../summary/project-batch";
@@ -9,11 +9,11 @@ import { summaryTablesFromEnvironment } from "../summary/summary-tables";
 
 const tables = summaryTablesFromEnvironment();
 const logger = new Logger();
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const client = new DynamoDBClient({});
 
 const streamRecordReader: BatchRecordReader<DynamoDBRecord> = {
   itemIdentifier: (record) => record.dynamodb?.SequenceNumber ?? "",
-  changeRecordOf: (record) => record,
+  deltasOf: (record) => [summaryDeltaOf(record)],
 };
 
 /** Details-table stream -> summary table, each stream record applied exactly once. */

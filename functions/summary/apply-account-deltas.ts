@@ -1,48 +1,96 @@
-import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { sumAccountDeltas } from "../domain/aggregate-deltas";
+import {
+  type DynamoDBClient,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import type { SummaryDelta } from "../domain/types";
+import { type AccountState, stateOfItem } from "./account-state";
+import type { AccountStateCache } from "./account-state-cache";
 import { backoffDelayMs } from "./backoff";
-import { summaryTransaction } from "./summary-transaction";
-import { judgeTransactionError } from "./transaction-error";
+import { planAccountWrite, type WritePlan } from "./plan-write";
 import type { AccountWriteOutcome, RetryPolicy, SummaryTables } from "./types";
+import { lateTransaction, rangeItemQuery, spillLedgerUpdate, summaryUpdate } from "./write-commands";
+import { judgeWriteError } from "./write-error";
 
 export interface AccountWriteContext {
-  client: DynamoDBDocumentClient;
+  client: DynamoDBClient;
   tables: SummaryTables;
   retry: RetryPolicy;
+  cache: AccountStateCache;
   now: () => Date;
   sleep: (milliseconds: number) => Promise<void>;
 }
 
 /**
- * Applies the distinct deltas of one account (at most one transaction's worth) exactly once.
- * Records the ledger already holds are dropped and the rest retried; conflicts and throttling
- * are retried with backoff up to retry.maxAttempts, or until retry.retryUntil when later, after which
- * the remaining records fail.
+ * Failed conditions in a row after which the records fail (and are redelivered) rather than being
+ * re-planned once more: each one means another writer changed the item, so this bounds a livelock.
+ */
+export const MAX_CONDITION_FAILURES = 50;
+
+class MissingRangeItemError extends Error {
+  override name = "MissingRangeItemError";
+}
+
+/**
+ * Applies the distinct deltas of one account exactly once: plans a write from the known state of the
+ * summary item, runs it, and re-plans from what DynamoDB returned until nothing remains. Throttling,
+ * conflicts and transient faults are retried with backoff up to retry.maxAttempts, or until
+ * retry.retryUntil when later; after that the records not applied yet fail.
  */
 export async function applyAccountDeltas(
   accountId: string,
   deltas: readonly SummaryDelta[],
   context: AccountWriteContext,
 ): Promise<AccountWriteOutcome> {
+  const appliedEventIds: string[] = [];
   const alreadyAppliedEventIds: string[] = [];
+  let state = context.cache.get(context.tables, accountId) ?? stateOfItem(accountId, undefined);
   let pending = [...deltas];
   let failedAttempts = 0;
+  let conditionFailures = 0;
 
-  while (pending.length > 0) {
-    const change = sumAccountDeltas(accountId, pending);
+  const remember = (next: AccountState) => {
+    state = next;
+    context.cache.set(context.tables, accountId, next);
+  };
+  const settle = (eventIds: readonly string[], into: string[]) => {
+    const settled = new Set(eventIds);
+    into.push(...eventIds);
+    pending = pending.filter((delta) => !settled.has(delta.eventId));
+  };
+  const fail = (reason: string, cause: unknown): AccountWriteOutcome => ({
+    accountId,
+    appliedEventIds,
+    alreadyAppliedEventIds,
+    failure: { accountId, eventIds: pending.map((delta) => delta.eventId), reason, cause },
+  });
+
+  while (true) {
+    const step = planAccountWrite(state, pending);
+    settle(
+      step.alreadyApplied.map((delta) => delta.eventId),
+      alreadyAppliedEventIds,
+    );
+    if (!step.next) {
+      return { accountId, appliedEventIds, alreadyAppliedEventIds };
+    }
     try {
-      await context.client.send(
-        new TransactWriteCommand(summaryTransaction(context.tables, change, context.now())),
-      );
-      return { accountId, appliedEventIds: change.eventIds, alreadyAppliedEventIds };
+      const written = await execute(accountId, step.next, context);
+      if (written.state) remember(written.state);
+      settle(written.appliedEventIds, appliedEventIds);
+      settle(written.alreadyAppliedEventIds, alreadyAppliedEventIds);
+      conditionFailures = 0;
     } catch (error) {
-      const verdict = judgeTransactionError(error, change.eventIds);
-      if (verdict.kind === "already-applied") {
-        const applied = new Set(verdict.eventIds);
-        alreadyAppliedEventIds.push(...verdict.eventIds);
-        pending = pending.filter((delta) => !applied.has(delta.eventId));
-        continue;
+      const verdict = judgeWriteError(error);
+      if (verdict.kind === "condition-failed") {
+        remember(stateOfItem(accountId, verdict.item));
+        conditionFailures += 1;
+        if (conditionFailures < MAX_CONDITION_FAILURES) continue;
+        return fail("the summary item kept changing under this writer", error);
+      }
+      if (error instanceof MissingRangeItemError) {
+        return fail(error.message, error);
       }
       failedAttempts += 1;
       if (verdict.kind === "retryable") {
@@ -55,13 +103,71 @@ export async function applyAccountDeltas(
           continue;
         }
       }
-      return {
-        accountId,
-        appliedEventIds: [],
-        alreadyAppliedEventIds,
-        failure: { accountId, eventIds: change.eventIds, reason: verdict.reason, cause: error },
-      };
+      return fail(verdict.kind === "ledger-condition-failed" ? "ledger condition" : verdict.reason, error);
     }
   }
-  return { accountId, appliedEventIds: [], alreadyAppliedEventIds };
+}
+
+interface Written {
+  appliedEventIds: string[];
+  alreadyAppliedEventIds: string[];
+  state?: AccountState;
+}
+
+async function execute(accountId: string, plan: WritePlan, context: AccountWriteContext): Promise<Written> {
+  const eventIds = plan.records.map((record) => record.eventId);
+  if (plan.kind === "summary") {
+    if (plan.spill) {
+      await context.client.send(
+        new UpdateItemCommand(spillLedgerUpdate(context.tables, accountId, plan.spill, context.now())),
+      );
+    }
+    const { Attributes } = await context.client.send(
+      new UpdateItemCommand(summaryUpdate(context.tables, accountId, plan.records, plan.spill)),
+    );
+    return {
+      appliedEventIds: eventIds,
+      alreadyAppliedEventIds: [],
+      state: stateOfItem(accountId, Attributes),
+    };
+  }
+  return executeLate(accountId, plan.records, context);
+}
+
+/** One range item's worth of late records: those sharing the range item of the first record. */
+async function executeLate(
+  accountId: string,
+  records: readonly SummaryDelta[],
+  context: AccountWriteContext,
+): Promise<Written> {
+  const rangeStarts = new Map<number, number>();
+  for (const second of new Set(records.map((record) => record.createdAt))) {
+    const { Items = [] } = await context.client.send(
+      new QueryCommand(rangeItemQuery(context.tables, accountId, second)),
+    );
+    const start = Items[0]?.spilled_after?.N;
+    if (start === undefined) {
+      throw new MissingRangeItemError(
+        `no ledger range item of account ${accountId} covers second ${second}, below its watermark`,
+      );
+    }
+    rangeStarts.set(second, Number(start));
+  }
+  const rangeStart = rangeStarts.get(records[0].createdAt) ?? 0;
+  const group = records.filter((record) => rangeStarts.get(record.createdAt) === rangeStart);
+  try {
+    await context.client.send(
+      new TransactWriteItemsCommand(
+        lateTransaction(context.tables, accountId, rangeStart, group, context.now()),
+      ),
+    );
+    return { appliedEventIds: group.map((record) => record.eventId), alreadyAppliedEventIds: [] };
+  } catch (error) {
+    const verdict = judgeWriteError(error);
+    if (verdict.kind !== "ledger-condition-failed") throw error;
+    const marked = new Set(verdict.item?.ids?.SS ?? []);
+    const present = group.filter((record) => marked.has(record.eventId)).map((record) => record.eventId);
+    if (present.length === 0) throw error;
+    return { appliedEventIds: [], alreadyAppliedEventIds: present };
+  }
 }

@@ -1,16 +1,9 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { groupDeltasByAccount } from "../domain/aggregate-deltas";
 import type { SummaryDelta } from "../domain/types";
-import { chunk } from "../shared/chunk";
+import { AccountStateCache } from "./account-state-cache";
 import { type AccountWriteContext, applyAccountDeltas } from "./apply-account-deltas";
-import { MAX_RECORDS_PER_TRANSACTION } from "./ledger";
-import type {
-  AccountWriteOutcome,
-  ApplyDeltasResult,
-  RetryPolicy,
-  SummaryTables,
-  SummaryWriterOptions,
-} from "./types";
+import type { ApplyDeltasResult, RetryPolicy, SummaryTables, SummaryWriterOptions } from "./types";
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1000 };
 
@@ -29,17 +22,19 @@ export function retryDeadline(
   return Date.now() + remaining - Math.max(500, remaining * DEADLINE_RESERVE);
 }
 
+/** Lives as long as the Lambda execution environment: consecutive batches start from the known state. */
+const sharedCache = new AccountStateCache();
+
 const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 /**
- * Applies a batch of deltas to the summary table exactly once per eventID: one transaction per
- * account (summary ADD + ledger puts), accounts written concurrently. Duplicated eventIDs count once.
- * An account with more than MAX_RECORDS_PER_TRANSACTION records (batch size above the configured
- * limit) is split into several transactions. Never throws for write errors: the records that could
- * not be written are returned in failedEventIds.
+ * Applies a batch of deltas to the summary table exactly once per eventID, accounts written
+ * concurrently, each with about one conditional write per batch (see docs/exactly-once.md).
+ * Duplicated eventIDs count once. Never throws for write errors: the records that could not be
+ * written are returned in failedEventIds.
  */
 export async function applyDeltas(
-  client: DynamoDBDocumentClient,
+  client: DynamoDBClient,
   tables: SummaryTables,
   deltas: readonly SummaryDelta[],
   options: SummaryWriterOptions = {},
@@ -48,34 +43,22 @@ export async function applyDeltas(
     client,
     tables,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    cache: options.cache ?? sharedCache,
     now: options.now ?? (() => new Date()),
     sleep: options.sleep ?? sleep,
   };
 
   const outcomes = await Promise.all(
     [...groupDeltasByAccount(deltas)].map(([accountId, accountDeltas]) =>
-      applyInTransactionSizedSlices(accountId, accountDeltas, context),
+      applyAccountDeltas(accountId, accountDeltas, context),
     ),
   );
 
-  const flat = outcomes.flat();
-  const failures = flat.flatMap((outcome) => (outcome.failure ? [outcome.failure] : []));
+  const failures = outcomes.flatMap((outcome) => (outcome.failure ? [outcome.failure] : []));
   return {
-    appliedEventIds: flat.flatMap((outcome) => outcome.appliedEventIds),
-    alreadyAppliedEventIds: flat.flatMap((outcome) => outcome.alreadyAppliedEventIds),
+    appliedEventIds: outcomes.flatMap((outcome) => outcome.appliedEventIds),
+    alreadyAppliedEventIds: outcomes.flatMap((outcome) => outcome.alreadyAppliedEventIds),
     failures,
     failedEventIds: failures.flatMap((failure) => failure.eventIds),
   };
-}
-
-async function applyInTransactionSizedSlices(
-  accountId: string,
-  deltas: SummaryDelta[],
-  context: AccountWriteContext,
-): Promise<AccountWriteOutcome[]> {
-  const outcomes: AccountWriteOutcome[] = [];
-  for (const slice of chunk(deltas, MAX_RECORDS_PER_TRANSACTION)) {
-    outcomes.push(await applyAccountDeltas(accountId, slice, context));
-  }
-  return outcomes;
 }

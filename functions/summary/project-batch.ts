@@ -1,13 +1,12 @@
-import { summaryDeltaOf } from "../domain/summary-delta";
-import type { OrderChangeRecord, SummaryDelta } from "../domain/types";
+import type { SummaryDelta } from "../domain/types";
 import type { AccountWriteFailure, ApplyDeltasResult } from "./types";
 
-/** How to read one batch record (a stream record, a queue message) as a change record. */
+/** How to read one batch record (a stream record, a queue message) as the deltas it carries. */
 export interface BatchRecordReader<T> {
   /** What Lambda expects back in batchItemFailures for this record. */
   itemIdentifier(record: T): string;
   /** Throws when the record cannot be read; the record is then reported as failed. */
-  changeRecordOf(record: T): OrderChangeRecord;
+  deltasOf(record: T): SummaryDelta[];
 }
 
 export interface UnprocessableItem {
@@ -25,9 +24,9 @@ export interface ProjectionOutcome {
 }
 
 /**
- * Projects a batch onto the summary: every record is turned into a delta (records that cannot
- * be are failed on their own), all deltas are written in one call, and failed writes are mapped
- * back to every batch record carrying that eventID.
+ * Projects a batch onto the summary: every record is turned into its deltas (records that cannot
+ * be are failed on their own), all deltas are written in one call (merged by account), and failed
+ * writes are mapped back to every batch record carrying one of the failed eventIDs.
  */
 export async function projectBatch<T>(
   records: readonly T[],
@@ -41,12 +40,13 @@ export async function projectBatch<T>(
   for (const record of records) {
     const itemIdentifier = reader.itemIdentifier(record);
     try {
-      const delta = summaryDeltaOf(reader.changeRecordOf(record));
-      deltas.push(delta);
-      itemIdentifiersByEventId.set(delta.eventId, [
-        ...(itemIdentifiersByEventId.get(delta.eventId) ?? []),
-        itemIdentifier,
-      ]);
+      for (const delta of reader.deltasOf(record)) {
+        deltas.push(delta);
+        itemIdentifiersByEventId.set(delta.eventId, [
+          ...(itemIdentifiersByEventId.get(delta.eventId) ?? []),
+          itemIdentifier,
+        ]);
+      }
     } catch (error) {
       unprocessable.push({ itemIdentifier, error });
     }

@@ -1,11 +1,13 @@
+import type { AccountStateCache } from "./account-state-cache";
+
 export interface SummaryTables {
   summaryTableName: string;
   ledgerTableName: string;
 }
 
-/** Bounds the retries of one account's transaction on conflicts, throttling and transient faults. */
+/** Bounds the retries of one account's writes on conflicts, throttling and transient faults. */
 export interface RetryPolicy {
-  /** Transaction attempts that may end in a retryable error before the records are reported as failed. */
+  /** Writes that may end in a retryable error before the records are reported as failed. */
   maxAttempts: number;
   /**
    * Epoch milliseconds until which retryable errors (throttling, conflicts) keep being retried even
@@ -19,6 +21,8 @@ export interface RetryPolicy {
 
 export interface SummaryWriterOptions {
   retry?: Partial<RetryPolicy>;
+  /** Known states of accounts; defaults to one shared by every call in this process. */
+  cache?: AccountStateCache;
   /** Clock for the ledger's expires_at. */
   now?: () => Date;
   sleep?: (milliseconds: number) => Promise<void>;
@@ -36,7 +40,7 @@ export interface AccountWriteOutcome {
   accountId: string;
   /** Written by this call. */
   appliedEventIds: string[];
-  /** Found in the ledger: an earlier delivery applied them. */
+  /** Marked in the summary item or the ledger: an earlier delivery applied them. */
   alreadyAppliedEventIds: string[];
   failure?: AccountWriteFailure;
 }

@@ -126,10 +126,16 @@ export class ShardPoller {
           continue;
         }
         const createdMs = (record.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000;
+        const ageReferenceMs = Math.max(createdMs, readAt);
+        if (record.dynamodb) {
+          // DynamoDB Local truncates the creation time to the minute; AWS gives the second. The time of the
+          // first read, kept in the buffered record, is what every redelivery of this record repeats.
+          record.dynamodb.ApproximateCreationDateTime = Math.floor(ageReferenceMs / 1000);
+        }
         this.buffer.push({
           record,
           sequenceNumber: BigInt(record.dynamodb?.SequenceNumber ?? "0"),
-          ageReferenceMs: Math.max(createdMs, readAt),
+          ageReferenceMs,
         });
       }
       return (response.Records ?? []).length;

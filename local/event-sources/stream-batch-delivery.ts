@@ -8,7 +8,10 @@ import type { DynamoDbStreamEventSourceStats } from "./types";
 export interface BufferedStreamRecord {
   record: DynamoDBRecord;
   sequenceNumber: bigint;
-  /** Later of ApproximateCreationDateTime and first read: DynamoDB Local truncates the former to the minute. */
+  /**
+   * Later of DynamoDB Local's ApproximateCreationDateTime (truncated to the minute) and the first read; the
+   * record's ApproximateCreationDateTime is set to this second, as AWS would give it.
+   */
   ageReferenceMs: number;
 }
 

@@ -84,15 +84,26 @@ export function planLoad(options: {
   overwriteRate: number;
   runId: string;
   seed: number;
+  /** The first `count` accounts take `share` of the orders between them; the rest go round the others. */
+  hotAccounts?: { count: number; share: number };
 }): LoadPlan {
   const random = seededRandom(options.seed);
   const accounts = Array.from({ length: options.accounts }, (_, i) => `${options.runId}-acct-${i + 1}`);
+  const hot = Math.min(options.hotAccounts?.count ?? 0, accounts.length - 1);
+  const accountOf = (i: number): string => {
+    if (hot <= 0) return accounts[i % accounts.length];
+    const draw = random();
+    const share = options.hotAccounts?.share ?? 0;
+    return draw < share
+      ? accounts[Math.floor((draw / share) * hot)]
+      : accounts[hot + (i % (accounts.length - hot))];
+  };
   const overwriteCount = Math.min(
     Math.floor(options.orders * options.overwriteRate),
     Math.floor(options.orders / 2),
   );
   const originals = Array.from({ length: options.orders - overwriteCount }, (_, i) =>
-    randomOrder(random, accounts[i % accounts.length], `order-${String(i + 1).padStart(6, "0")}`),
+    randomOrder(random, accountOf(i), `order-${String(i + 1).padStart(6, "0")}`),
   );
   const overwrites = originals
     .slice(0, overwriteCount)

@@ -62,7 +62,12 @@ function projectItem(item: Record<string, AttributeValue>): SummaryDelta | Unpro
     return summaryDeltaOf({
       eventID: `${accountId}/${vendorId}`,
       eventName: "INSERT",
-      dynamodb: { Keys: { accountid: image.accountid, vendorid: image.vendorid }, NewImage: image },
+      dynamodb: {
+        // The creation second only places the marks of applied records; a recompute from the table writes none.
+        ApproximateCreationDateTime: 0,
+        Keys: { accountid: image.accountid, vendorid: image.vendorid },
+        NewImage: image,
+      },
     });
   } catch (error) {
     if (!(error instanceof UnprocessableRecordError)) throw error;

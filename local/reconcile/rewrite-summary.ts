@@ -12,12 +12,13 @@ import type { ReconcileTarget, SummaryFigures } from "./types";
  * (or still does not exist): a projection write in between makes this return false instead of being
  * overwritten.
  *
- * The ledger is left alone. It lists the stream records already in the summary so that redeliveries
- * are dropped; the rewritten figures are the sum of the details table, which includes each of those
- * records' effects, so dropping their redeliveries stays right. Records not applied yet have no ledger
- * entry and would be added on top of the rewrite: that is what the settle window (nothing in flight)
- * and the empty-queue check (nothing waiting to be redriven) rule out, not something a ledger entry
- * could fix (the details table does not say which stream records produced it).
+ * The marks of applied records (the summary item's buckets, the ledger) are left alone: SET touches only
+ * the two figures. The marks list the stream records already in the summary so that redeliveries are
+ * dropped; the rewritten figures are the sum of the details table, which includes each of those
+ * records' effects, so dropping their redeliveries stays right. Records not applied yet have no mark
+ * and would be added on top of the rewrite: that is what the settle window (nothing in flight) and the
+ * empty-queue check (nothing waiting to be redriven) rule out, not something a mark could fix (the
+ * details table does not say which stream records produced it).
  */
 export async function rewriteSummary(
   target: ReconcileTarget,

@@ -112,8 +112,11 @@ export async function checkFailureDestinations(
   if (dlqUrl) {
     const bodies = await peekAll(clients.sqs, dlqUrl);
     const accounts = bodies.map((body) => {
-      const record = JSON.parse(body) as { dynamodb?: { Keys?: { accountid?: { S?: string } } } };
-      return record.dynamodb?.Keys?.accountid?.S ?? "(unreadable)";
+      const message = JSON.parse(body) as {
+        accountId?: string;
+        dynamodb?: { Keys?: { accountid?: { S?: string } } };
+      };
+      return message.accountId ?? message.dynamodb?.Keys?.accountid?.S ?? "(unreadable)";
     });
     const unexpected = accounts.filter((a) => !poisonAccounts.has(a));
     const missing = [...poisonAccounts].filter((a) => !accounts.includes(a));
@@ -159,4 +162,36 @@ export async function checkFailureDestinations(
     detail: `${failures.length} failed batches; ${unexplained.length} without an unprocessable record; ${uncovered.length} of ${poisonRecords.length} unprocessable records not covered`,
   });
   return results;
+}
+
+/**
+ * The hot accounts' marks outgrew their summary items and spilled to the ledger, so the verification
+ * exercised the spill and, under redeliveries, the late path, not only the common one.
+ */
+export async function checkHotAccountsSpilled(
+  stack: RunningStack,
+  workload: WorkloadResult,
+  clients: CheckClients,
+  hotAccounts: number,
+): Promise<CheckResult> {
+  const ledgerTable = output(stack, "ledger_table_name") as string;
+  const rangesPerAccount = await Promise.all(
+    workload.accounts.slice(0, hotAccounts).map(async (accountid) => {
+      const { Count = 0 } = await clients.dynamodb.send(
+        new QueryCommand({
+          TableName: ledgerTable,
+          KeyConditionExpression: "accountid = :a",
+          ExpressionAttributeValues: { ":a": { S: accountid } },
+          Select: "COUNT",
+          ConsistentRead: true,
+        }),
+      );
+      return Count;
+    }),
+  );
+  return {
+    name: "hot accounts spilled marks to the ledger",
+    ok: rangesPerAccount.some((count) => count > 0),
+    detail: `ledger range items per hot account: ${rangesPerAccount.join(", ")}`,
+  };
 }

@@ -14,6 +14,7 @@ import {
   type CheckClients,
   type CheckResult,
   checkFailureDestinations,
+  checkHotAccountsSpilled,
   checkNoLostOrders,
   checkSummariesOverApi,
 } from "./checks";
@@ -36,7 +37,7 @@ export interface StackVerification {
   quiescenceSeconds: number;
   faults: FaultCounters;
   summaryTable: string;
-  /** Writes the functions made to the summary table (every one a transaction of one account's batch share). */
+  /** Writes the functions made to the summary table (about one conditional write per account per batch). */
   summaryWrites: number;
   summaryWriteCapacity: number;
   throttledSummaryWrites: number;
@@ -131,6 +132,9 @@ export async function runVerification(options: VerificationOptions): Promise<Ver
           await checkNoLostOrders(stack, workload, clients),
           await reconcileCheck(stack, workload, clients),
           ...(await checkFailureDestinations(stack, workload, clients)),
+          ...(options.hotAccounts
+            ? [await checkHotAccountsSpilled(stack, workload, clients, options.hotAccounts.count)]
+            : []),
         ];
         const faults = stack.faultCounters();
         const summaryTable = stack.outputs.summary_table_name as string;

@@ -20,6 +20,8 @@ export interface WorkloadOptions {
   runId: string;
   seed: number;
   concurrency: number;
+  /** A few accounts taking most orders, so their marks spill to the ledger and late records take the ledger path. */
+  hotAccounts?: { count: number; share: number };
 }
 
 export interface OrderKey {
@@ -82,6 +84,7 @@ export async function runWorkload(target: WorkloadTarget, options: WorkloadOptio
     overwriteRate: options.overwriteRate,
     runId: options.runId,
     seed: options.seed,
+    hotAccounts: options.hotAccounts,
   });
   const random = seededRandom(options.seed + 1);
   const overwritten = new Set(plan.overwrites.map(keyOf));

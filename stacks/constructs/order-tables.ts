@@ -1,6 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-import { LEDGER_TTL_ATTRIBUTE } from "../../functions/summary/ledger";
+import { LEDGER_HASH_KEY, LEDGER_RANGE_KEY, LEDGER_TTL_ATTRIBUTE } from "../../functions/summary/ledger";
 
 export interface OrderTablesProps {
   /** Prefix of every table name, e.g. `cqrs-direct-dev`. */
@@ -17,7 +17,7 @@ export interface OrderTablesProps {
 
 /**
  * The write model (details, every order, streamed), the read model (summary, one item per account)
- * and the ledger of stream records already applied to the summary (exactly-once bookkeeping, off the summary table).
+ * and the ledger keeping the marks of applied stream records that no longer fit in the summary item.
  */
 export class OrderTables extends Construct {
   public readonly details: DynamodbTable;
@@ -60,8 +60,12 @@ export class OrderTables extends Construct {
     this.ledger = new DynamodbTable(this, "ledger", {
       name: `${props.namePrefix}-applied-records`,
       billingMode: "PAY_PER_REQUEST",
-      hashKey: "id",
-      attribute: [{ name: "id", type: "S" }],
+      hashKey: LEDGER_HASH_KEY,
+      rangeKey: LEDGER_RANGE_KEY,
+      attribute: [
+        { name: LEDGER_HASH_KEY, type: "S" },
+        { name: LEDGER_RANGE_KEY, type: "N" },
+      ],
       ttl: { enabled: true, attributeName: LEDGER_TTL_ATTRIBUTE },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption,

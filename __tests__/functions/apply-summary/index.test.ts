@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { toQueueMessageBody } from "../../../functions/shared/queue-message";
+import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
+import { accountMessageBodies, toQueueMessageBody } from "../../../functions/shared/queue-message";
 import { handlerOnDynamoDbLocal } from "../support/handler-on-dynamodb-local";
 import { insertRecord, modifyRecord } from "../support/stream-records";
-import { readSummary, seedUnwritableSummary } from "../support/summary-tables";
+import { readMarks, readSummary, seedUnwritableSummary } from "../support/summary-tables";
 
 type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
@@ -32,6 +33,9 @@ const message = (body: string): SQSRecord => ({
 });
 const forwarded = (record: DynamoDBRecord) => message(toQueueMessageBody(record));
 const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+/** The messages forward-to-queue sends for one stream batch: one per account. */
+const accountMessages = (...records: DynamoDBRecord[]) =>
+  accountMessageBodies(records.map(summaryDeltaOf)).map((sent) => message(sent.body));
 
 describe("apply-summary handler on DynamoDB Local", () => {
   const local = handlerOnDynamoDbLocal<Handler>(() => import("../../../functions/apply-summary"));
@@ -103,6 +107,92 @@ describe("apply-summary handler on DynamoDB Local", () => {
       ],
     });
     expect(await readSummary(local.raw, local.tables, "w-ok")).toEqual({
+      account_total: "2",
+      order_count: "1",
+    });
+  });
+
+  it("merges the account messages of several stream batches into one write per account", async () => {
+    const first = [1, 2, 3].map((index) =>
+      insertRecord(`m-e${index}`, order("m-1", `v-${index}`, "1.1", "1")),
+    );
+    const second = [4, 5].map((index) => insertRecord(`m-e${index}`, order("m-1", `v-${index}`, "0.9", "2")));
+    const other = insertRecord("m-e6", order("m-2", "v-1", "3", "1"));
+
+    const response = await local.handler(
+      sqsEvent(...accountMessages(...first, other), ...accountMessages(...second)),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await readSummary(local.raw, local.tables, "m-1")).toEqual({
+      account_total: "6.9",
+      order_count: "5",
+    });
+    expect(await readSummary(local.raw, local.tables, "m-2")).toEqual({
+      account_total: "3",
+      order_count: "1",
+    });
+    expect([...(await readMarks(local.raw, local.tables, "m-1")).buckets.values()].flat().sort()).toEqual([
+      "m-e1",
+      "m-e2",
+      "m-e3",
+      "m-e4",
+      "m-e5",
+    ]);
+  });
+
+  it("applies records regrouped into other messages (a forwarder retry, a bisected stream batch) once", async () => {
+    const records = [1, 2, 3, 4].map((index) =>
+      insertRecord(`r-e${index}`, order("r-1", `v-${index}`, "2", "1")),
+    );
+    expect(await local.handler(sqsEvent(...accountMessages(records[0], records[1])))).toEqual({
+      batchItemFailures: [],
+    });
+
+    const regrouped = await local.handler(
+      sqsEvent(...accountMessages(records[1], records[2]), ...accountMessages(...records)),
+    );
+
+    expect(regrouped).toEqual({ batchItemFailures: [] });
+    expect(await readSummary(local.raw, local.tables, "r-1")).toEqual({
+      account_total: "8",
+      order_count: "4",
+    });
+  });
+
+  it("reports an account message whose records are malformed", async () => {
+    const malformed = message(
+      JSON.stringify({
+        accountId: "x-1",
+        records: [{ eventId: "x-e1", createdAt: 1, amount: 1.5, orderCount: 1 }],
+      }),
+    );
+    const good = accountMessages(insertRecord("x-e2", order("x-1", "v-1", "1", "1")));
+
+    const response = await local.handler(sqsEvent(malformed, ...good));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.messageId }] });
+    expect(await readSummary(local.raw, local.tables, "x-1")).toEqual({
+      account_total: "1",
+      order_count: "1",
+    });
+  });
+
+  it("fails every account message carrying a record of an account whose write fails, and no other", async () => {
+    await seedUnwritableSummary(local.raw, local.tables, "y-broken");
+    const batchOne = accountMessages(
+      insertRecord("y-e1", order("y-broken", "v-1", "1", "1")),
+      insertRecord("y-e2", order("y-ok", "v-1", "2", "1")),
+    );
+    const batchTwo = accountMessages(insertRecord("y-e3", order("y-broken", "v-2", "1", "1")));
+
+    const response = await local.handler(sqsEvent(...batchOne, ...batchTwo));
+
+    const brokenMessages = [...batchOne, ...batchTwo].filter((sent) => sent.body.includes("y-broken"));
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(
+      brokenMessages.map((sent) => sent.messageId).sort(),
+    );
+    expect(await readSummary(local.raw, local.tables, "y-ok")).toEqual({
       account_total: "2",
       order_count: "1",
     });

@@ -7,6 +7,7 @@ import { type ComparableSummary, orderHistory, summaryOfOrders } from "../suppor
 
 const delta = (eventId: string, accountId: string, amount: string, orderCount: number): SummaryDelta => ({
   eventId,
+  createdAt: 1_760_000_000,
   accountId,
   amount: Decimal(amount),
   orderCount,
@@ -121,6 +122,7 @@ describe("aggregation properties over realistic stream histories", () => {
         const combined = aggregateDeltas(
           perBatch.map((change, index) => ({
             eventId: `batch-${index}`,
+            createdAt: 1_760_000_000,
             accountId: change.accountId,
             amount: change.amount,
             orderCount: change.orderCount,

@@ -2,7 +2,7 @@ import type { DynamoDBRecord } from "aws-lambda";
 import { toDecimalText } from "../../../functions/domain/decimal";
 import { InvalidOrderError, UnprocessableRecordError } from "../../../functions/domain/errors";
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
-import { insertRecord, modifyRecord, removeRecord } from "../support/stream-records";
+import { DEFAULT_CREATED_AT, insertRecord, modifyRecord, removeRecord } from "../support/stream-records";
 
 const order = { accountid: "acct-1", vendorid: "v-1", unitprice: "3.5", quantity: "2" };
 
@@ -15,6 +15,7 @@ describe("summaryDeltaOf", () => {
   it("INSERT adds the new order", () => {
     expect(plain(insertRecord("e-1", order))).toEqual({
       eventId: "e-1",
+      createdAt: DEFAULT_CREATED_AT,
       accountId: "acct-1",
       amount: "7",
       orderCount: 1,
@@ -24,6 +25,7 @@ describe("summaryDeltaOf", () => {
   it("MODIFY adds new minus old and leaves the count alone", () => {
     expect(plain(modifyRecord("e-2", order, { ...order, unitprice: "0.1", quantity: "3" }))).toEqual({
       eventId: "e-2",
+      createdAt: DEFAULT_CREATED_AT,
       accountId: "acct-1",
       amount: "-6.7",
       orderCount: 0,
@@ -33,6 +35,7 @@ describe("summaryDeltaOf", () => {
   it("REMOVE subtracts the old order", () => {
     expect(plain(removeRecord("e-3", order))).toEqual({
       eventId: "e-3",
+      createdAt: DEFAULT_CREATED_AT,
       accountId: "acct-1",
       amount: "-7",
       orderCount: -1,
@@ -45,6 +48,14 @@ describe("summaryDeltaOf", () => {
 
   it.each<[string, DynamoDBRecord]>([
     ["no eventID", { ...insert, eventID: undefined }],
+    [
+      "no ApproximateCreationDateTime",
+      { ...insert, dynamodb: { ...insert.dynamodb, ApproximateCreationDateTime: undefined } },
+    ],
+    [
+      "a fractional creation time",
+      { ...insert, dynamodb: { ...insert.dynamodb, ApproximateCreationDateTime: 1.5 } },
+    ],
     ["no Keys.accountid", { ...insert, dynamodb: { ...insert.dynamodb, Keys: { vendorid: { S: "v" } } } }],
     ["an unknown eventName", { ...insert, eventName: "UPSERT" as "INSERT" }],
     ["an INSERT without NewImage", { ...insert, dynamodb: { ...insert.dynamodb, NewImage: undefined } }],

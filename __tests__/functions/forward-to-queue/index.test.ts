@@ -1,5 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
 import { toQueueMessageBody } from "../../../functions/shared/queue-message";
 import { createSqsLocalClient, type SqsLocal, startSqsLocal } from "../../../local/sqs-local";
 import { lambdaLikeEnvironment, setEnvironment } from "../support/environment";
@@ -37,7 +38,7 @@ describe("forward-to-queue handler on fauxqs", () => {
     await sqsLocal?.stop();
   });
 
-  it("forwards every record of a batch as the contract's message body", async () => {
+  it("sends one message per account per batch, carrying each record's id, creation second and delta", async () => {
     const records = Array.from({ length: 25 }, (_, index) =>
       index % 5 === 4
         ? removeRecord(`fw-${index}`, order(index))
@@ -49,36 +50,66 @@ describe("forward-to-queue handler on fauxqs", () => {
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
 
     const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
-    expect(received.map((body) => body.eventID).sort()).toEqual(
-      records.map((record) => record.eventID).sort(),
-    );
-    expect(received.sort((a, b) => a.eventID.localeCompare(b.eventID))).toEqual(
+    expect(received.map((body) => body.accountId).sort()).toEqual(["acct-0", "acct-1", "acct-2", "acct-3"]);
+    const forwardedRecords = received.flatMap((body) => body.records);
+    expect(forwardedRecords.sort((a, b) => a.eventId.localeCompare(b.eventId))).toEqual(
       records
-        .map((record) => JSON.parse(toQueueMessageBody(record)))
-        .sort((a, b) => a.eventID.localeCompare(b.eventID)),
+        .map((record) => {
+          const delta = summaryDeltaOf(record);
+          return {
+            eventId: delta.eventId,
+            createdAt: delta.createdAt,
+            amount: delta.amount.toFixed(),
+            orderCount: delta.orderCount,
+          };
+        })
+        .sort((a, b) => a.eventId.localeCompare(b.eventId)),
     );
   });
 
-  it("forwards records whose strings SQS could not carry raw (astral, U+FFFF, control characters)", async () => {
+  it("sends a record it cannot turn into a delta alone, as its change record, so it fails on the apply side", async () => {
+    const fine = insertRecord("fw-fine", order(1));
+    const negative = insertRecord("fw-negative", { ...order(1), quantity: "-2" });
+
+    expect(await handler({ Records: [fine, negative] })).toEqual({ batchItemFailures: [] });
+
+    const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
+    expect(received).toHaveLength(2);
+    expect(received).toContainEqual(JSON.parse(toQueueMessageBody(negative)));
+    expect(
+      received.find((body) => body.accountId)?.records.map((record: { eventId: string }) => record.eventId),
+    ).toEqual(["fw-fine"]);
+  });
+
+  it("forwards accounts whose ids SQS could not carry raw (astral, U+FFFF, control characters)", async () => {
     const texts = ["Z\u00fcrich \u2615 \u{1D11E}", "\uFFFE\uFFFF", "\u0000\u0008\u001f", "\uD800"];
     const records = texts.map((text, index) =>
-      insertRecord(`fw-text-${index}`, { ...order(index), vendorid: text }),
+      insertRecord(`fw-text-${index}`, { ...order(index), accountid: text }),
     );
 
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
 
     const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
-    expect(received.map((body) => body.dynamodb.NewImage.vendorid.S).sort()).toEqual([...texts].sort());
+    expect(received.map((body) => body.accountId).sort()).toEqual([...texts].sort());
   });
 
   it("reports exactly the records SQS refused, by SequenceNumber", async () => {
     const fine = insertRecord("fw-ok", order(1));
-    const huge = insertRecord("fw-huge", { ...order(2), vendorid: "v".repeat(1500) });
+    const huge = insertRecord("fw-huge", { ...order(2), accountid: "a".repeat(1500) });
+    const hugeToo = insertRecord("fw-huge-2", { ...order(3), accountid: "a".repeat(1500) });
 
-    const response = await handler({ Records: [fine, huge] });
+    const response = await handler({ Records: [fine, huge, hugeToo] });
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumberOf(huge) }] });
-    expect((await drainBodies(client, queueUrl)).map((body) => JSON.parse(body).eventID)).toEqual(["fw-ok"]);
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: sequenceNumberOf(huge) },
+        { itemIdentifier: sequenceNumberOf(hugeToo) },
+      ],
+    });
+    const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
+    expect(
+      received.flatMap((body) => body.records.map((record: { eventId: string }) => record.eventId)),
+    ).toEqual(["fw-ok"]);
   });
 
   it("reports every record when the send call itself fails (queue does not exist)", async () => {

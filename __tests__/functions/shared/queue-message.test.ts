@@ -1,7 +1,15 @@
 import fc from "fast-check";
+import { Decimal } from "../../../functions/domain/decimal";
 import { UnprocessableRecordError } from "../../../functions/domain/errors";
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
-import { changeRecordFromQueueMessage, toQueueMessageBody } from "../../../functions/shared/queue-message";
+import type { SummaryDelta } from "../../../functions/domain/types";
+import {
+  accountMessageBodies,
+  changeRecordFromQueueMessage,
+  deltasFromQueueMessage,
+  MAX_MESSAGE_BODY_BYTES,
+  toQueueMessageBody,
+} from "../../../functions/shared/queue-message";
 import { insertRecord, modifyRecord } from "../support/stream-records";
 
 const order = { accountid: "acct-1", vendorid: "v-1", unitprice: "3.5", quantity: "2" };
@@ -14,6 +22,7 @@ describe("queue message body", () => {
       eventName: "MODIFY",
       eventSourceARN: record.eventSourceARN,
       dynamodb: {
+        ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime,
         Keys: record.dynamodb?.Keys,
         NewImage: record.dynamodb?.NewImage,
         OldImage: record.dynamodb?.OldImage,
@@ -27,6 +36,7 @@ describe("queue message body", () => {
     const delta = summaryDeltaOf(changeRecordFromQueueMessage(toQueueMessageBody(record)));
     expect(delta.amount.toFixed()).toBe(summaryDeltaOf(record).amount.toFixed());
     expect(delta.eventId).toBe("e-2");
+    expect(delta.createdAt).toBe(record.dynamodb?.ApproximateCreationDateTime);
   });
 
   /** Any UTF-16 unit sequence, lone surrogates included: everything a string can hold on either side. */
@@ -66,5 +76,52 @@ describe("queue message body", () => {
 
   it.each(["not json", "[1,2]", "null", '"text"'])("rejects the body %j as unprocessable", (body) => {
     expect(() => changeRecordFromQueueMessage(body)).toThrow(UnprocessableRecordError);
+  });
+});
+
+describe("account messages", () => {
+  const deltaOf = (index: number, accountId: string): SummaryDelta => ({
+    eventId: `${index}`.padStart(32, "0"),
+    createdAt: 1_760_000_000 + (index % 7),
+    accountId,
+    amount: Decimal(`${index}.05`),
+    orderCount: index % 3 === 0 ? -1 : 1,
+  });
+
+  it("round-trips every delta exactly, one message per account", () => {
+    const deltas = Array.from({ length: 30 }, (_, index) => deltaOf(index, `acct-${index % 3}`));
+    const messages = accountMessageBodies(deltas);
+    expect(messages).toHaveLength(3);
+    const back = messages.flatMap((sent) => deltasFromQueueMessage(sent.body));
+    const text = (list: SummaryDelta[]) =>
+      list
+        .map((delta) => ({ ...delta, amount: delta.amount.toFixed() }))
+        .sort((a, b) => a.eventId.localeCompare(b.eventId));
+    expect(text(back)).toEqual(text(deltas));
+  });
+
+  it("splits an account over several messages only past 64 KiB", () => {
+    const deltas = Array.from({ length: 2000 }, (_, index) => deltaOf(index, "acct-hot"));
+    const messages = accountMessageBodies(deltas);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const sent of messages)
+      expect(Buffer.byteLength(sent.body)).toBeLessThanOrEqual(MAX_MESSAGE_BODY_BYTES);
+    expect(messages.flatMap((sent) => sent.eventIds)).toEqual(deltas.map((delta) => delta.eventId));
+  });
+
+  it.each([
+    ["no records", { accountId: "a", records: [] }],
+    [
+      "an amount that is a JSON number",
+      { accountId: "a", records: [{ eventId: "e", createdAt: 1, amount: 1.5, orderCount: 1 }] },
+    ],
+    [
+      "an orderCount of 2",
+      { accountId: "a", records: [{ eventId: "e", createdAt: 1, amount: "1", orderCount: 2 }] },
+    ],
+    ["no createdAt", { accountId: "a", records: [{ eventId: "e", amount: "1", orderCount: 1 }] }],
+    ["no accountId", { records: [{ eventId: "e", createdAt: 1, amount: "1", orderCount: 1 }] }],
+  ])("refuses an account message with %s", (_, body) => {
+    expect(() => deltasFromQueueMessage(JSON.stringify(body))).toThrow(UnprocessableRecordError);
   });
 });

@@ -22,20 +22,29 @@ export function recordCommands(client: DynamoDBClient): RecordedCommand[] {
   return recorded;
 }
 
-interface MarshalledTransactItem {
-  Update?: { Key?: { accountid?: { S?: string } } };
-  Put?: { Item?: { id?: { S?: string } } };
+interface WriteInput {
+  TableName?: string;
+  TransactItems?: { Update?: { TableName?: string } }[];
 }
 
-/** Per TransactWriteItems call: the accounts it updates and the ledger ids it puts. */
-export function transactionsOf(recorded: RecordedCommand[]) {
-  return recorded
-    .filter((command) => command.commandName === "TransactWriteItemsCommand")
-    .map((command) => {
-      const items = (command.input.TransactItems ?? []) as MarshalledTransactItem[];
-      return {
-        updatedAccounts: items.flatMap((item) => (item.Update ? [item.Update.Key?.accountid?.S] : [])),
-        ledgerIds: items.flatMap((item) => (item.Put ? [item.Put.Item?.id?.S] : [])),
-      };
-    });
+/** The writes sent, per kind: summary UpdateItems, ledger UpdateItems, TransactWriteItems. */
+export function writesOf(
+  recorded: RecordedCommand[],
+  tables: { summaryTableName: string; ledgerTableName: string },
+) {
+  const updates = recorded.filter((command) => command.commandName === "UpdateItemCommand");
+  const inputOf = (command: RecordedCommand) => command.input as WriteInput;
+  return {
+    summaryUpdates: updates.filter((command) => inputOf(command).TableName === tables.summaryTableName),
+    ledgerUpdates: updates.filter((command) => inputOf(command).TableName === tables.ledgerTableName),
+    transactions: recorded.filter((command) => command.commandName === "TransactWriteItemsCommand"),
+    queries: recorded.filter((command) => command.commandName === "QueryCommand"),
+  };
+}
+
+/** Accounts of the summary UpdateItems, in the order sent. */
+export function updatedAccountsOf(commands: RecordedCommand[]): string[] {
+  return commands.map(
+    (command) => (command.input as { Key?: { accountid?: { S?: string } } }).Key?.accountid?.S ?? "",
+  );
 }

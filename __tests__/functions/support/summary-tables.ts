@@ -7,26 +7,37 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { Decimal, toDecimalText } from "../../../functions/domain/decimal";
+import { stateBytes, stateOfItem } from "../../../functions/summary/account-state";
+import { LEDGER_HASH_KEY, LEDGER_RANGE_KEY } from "../../../functions/summary/ledger";
 import type { SummaryTables } from "../../../functions/summary/types";
 
 /** Creates a fresh summary and ledger table pair (unique names, so tests never share state). */
 export async function createSummaryTables(client: DynamoDBClient): Promise<SummaryTables> {
   const suffix = randomUUID().slice(0, 8);
   const tables = { summaryTableName: `summary-${suffix}`, ledgerTableName: `ledger-${suffix}` };
-  await createTable(client, tables.summaryTableName, "accountid");
-  await createTable(client, tables.ledgerTableName, "id");
-  return tables;
-}
-
-async function createTable(client: DynamoDBClient, tableName: string, hashKey: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
-      TableName: tableName,
+      TableName: tables.summaryTableName,
       BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: hashKey, KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "accountid", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "accountid", AttributeType: "S" }],
     }),
   );
+  await client.send(
+    new CreateTableCommand({
+      TableName: tables.ledgerTableName,
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: LEDGER_HASH_KEY, KeyType: "HASH" },
+        { AttributeName: LEDGER_RANGE_KEY, KeyType: "RANGE" },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: LEDGER_HASH_KEY, AttributeType: "S" },
+        { AttributeName: LEDGER_RANGE_KEY, AttributeType: "N" },
+      ],
+    }),
+  );
+  return tables;
 }
 
 export interface StoredSummary {
@@ -71,21 +82,92 @@ export async function readStoredSummary(
   return { account_total: Item.account_total?.N ?? "NaN", order_count: Item.order_count?.N ?? "NaN" };
 }
 
-export interface LedgerEntry {
-  id: string;
+/** A ledger range item: the marks of an account's records created after `spilledAfter`. */
+export interface LedgerRange {
   accountid: string;
+  spilledAfter: number;
+  ids: string[];
   expires_at: number;
 }
 
-export async function readLedger(client: DynamoDBClient, tables: SummaryTables): Promise<LedgerEntry[]> {
+export async function readLedger(client: DynamoDBClient, tables: SummaryTables): Promise<LedgerRange[]> {
   const { Items = [] } = await client.send(
     new ScanCommand({ TableName: tables.ledgerTableName, ConsistentRead: true }),
   );
   return Items.map((item) => ({
-    id: item.id?.S ?? "",
     accountid: item.accountid?.S ?? "",
+    spilledAfter: Number(item.spilled_after?.N),
+    ids: [...(item.ids?.SS ?? [])].sort(),
     expires_at: Number(item.expires_at?.N),
-  })).sort((a, b) => a.id.localeCompare(b.id));
+  })).sort((a, b) => a.accountid.localeCompare(b.accountid) || a.spilledAfter - b.spilledAfter);
+}
+
+/** The marks of an account as stored: buckets in the summary item, its watermark and its ledger ranges. */
+export async function readMarks(client: DynamoDBClient, tables: SummaryTables, accountId: string) {
+  const { Item = {} } = await client.send(
+    new GetItemCommand({
+      TableName: tables.summaryTableName,
+      Key: { accountid: { S: accountId } },
+      ConsistentRead: true,
+    }),
+  );
+  const buckets = new Map<number, string[]>();
+  for (const [name, value] of Object.entries(Item)) {
+    const match = /^m(\d+)$/.exec(name);
+    if (match && value.SS) buckets.set(Number(match[1]), [...value.SS]);
+  }
+  return {
+    buckets,
+    spilledThrough: Number(Item.spilled_through?.N ?? "0"),
+    ranges: (await readLedger(client, tables)).filter((range) => range.accountid === accountId),
+  };
+}
+
+/**
+ * The invariant of the marks: every bucket's second is above the watermark, every applied record's
+ * mark is where a writer looks for it (its bucket above the watermark, else the range item with the
+ * greatest start below its second), and nothing else is marked in the item.
+ */
+export async function expectMarksInvariant(
+  client: DynamoDBClient,
+  tables: SummaryTables,
+  accountId: string,
+  applied: readonly { eventId: string; createdAt: number }[],
+): Promise<void> {
+  const marks = await readMarks(client, tables, accountId);
+  for (const second of marks.buckets.keys()) {
+    expect(second).toBeGreaterThan(marks.spilledThrough);
+  }
+  const misplaced = applied.filter((record) => {
+    if (record.createdAt > marks.spilledThrough) {
+      return !(marks.buckets.get(record.createdAt) ?? []).includes(record.eventId);
+    }
+    const covering = marks.ranges.filter((range) => range.spilledAfter < record.createdAt).pop();
+    return !covering?.ids.includes(record.eventId);
+  });
+  expect(misplaced).toEqual([]);
+  const inItem = [...marks.buckets.values()].flat().sort();
+  const expectedInItem = applied
+    .filter((record) => record.createdAt > marks.spilledThrough)
+    .map((record) => record.eventId)
+    .sort();
+  expect(inItem).toEqual(expectedInItem);
+}
+
+/** DynamoDB size of the stored summary item by the documented rules (names + values). */
+export async function summaryItemBytes(
+  client: DynamoDBClient,
+  tables: SummaryTables,
+  accountId: string,
+): Promise<number> {
+  const { Item = {} } = await client.send(
+    new GetItemCommand({
+      TableName: tables.summaryTableName,
+      Key: { accountid: { S: accountId } },
+      ConsistentRead: true,
+    }),
+  );
+  return stateBytes(stateOfItem(accountId, Item));
 }
 
 /** Seeds a summary item whose account_total is a string, so any ADD on it fails with a ValidationException. */

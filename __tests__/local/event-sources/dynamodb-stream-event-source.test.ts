@@ -283,6 +283,27 @@ describe("DynamoDbStreamEventSource against DynamoDB Local", () => {
     expect(source.stats).toMatchObject({ recordsSucceeded: 5, retries: 1 });
   });
 
+  it("gives each record its creation second as AWS does (the first read, not the minute) and repeats it on redelivery", async () => {
+    const { tableName, streamArn } = await createStreamTable();
+    const before = Math.floor(Date.now() / 1000);
+    await putItems(tableName, ["c1", "c2", "c3"]);
+    const fn = recordingFunction((_, call) => (call < 3 ? functionError() : success()));
+    const source = await startSource({ streamArn, functionInvoke: fn.invoke });
+    await source.idle();
+    const after = Math.floor(Date.now() / 1000);
+
+    expect(fn.batches).toHaveLength(3);
+    const secondsPerDelivery = fn.batches.map((batch) =>
+      batch.map((r) => r.dynamodb?.ApproximateCreationDateTime),
+    );
+    expect(secondsPerDelivery[1]).toEqual(secondsPerDelivery[0]);
+    expect(secondsPerDelivery[2]).toEqual(secondsPerDelivery[0]);
+    for (const second of secondsPerDelivery[0]) {
+      expect(second).toBeGreaterThanOrEqual(before);
+      expect(second).toBeLessThanOrEqual(after);
+    }
+  });
+
   it("treats an empty itemIdentifier as a whole-batch failure", async () => {
     const { tableName, streamArn } = await createStreamTable();
     await putItems(tableName, ["e1", "e2", "e3"]);

@@ -1,0 +1,105 @@
+import type { SummaryDelta } from "../domain/types";
+import { type AccountState, bucketBytes, isMarked, stateBytes, utf8Bytes } from "./account-state";
+import { MAX_RECORDS_PER_WRITE } from "./ledger";
+
+/**
+ * Above this estimated size the write also spills old buckets to the ledger, so that the summary
+ * item stays under 1 KB (one write unit) when batches are small.
+ */
+export const SPILL_ABOVE_BYTES = 900;
+
+/** A spill drops the oldest buckets until the item is estimated at or below this. */
+export const SPILL_DOWN_TO_BYTES = 400;
+
+/** Old buckets moved to the ledger range item R(account, rangeStart) before the summary write drops them. */
+export interface Spill {
+  /** The watermark the planner saw: the range item the marks go to starts after it. */
+  rangeStart: number;
+  /** The new watermark: the newest second spilled. */
+  watermark: number;
+  /** Seconds of the buckets removed from the summary item. */
+  seconds: number[];
+  eventIds: string[];
+  /** The summary write commits only if the item is still the one the planner saw. */
+  expectedVersion: number;
+}
+
+export type WritePlan =
+  /** One conditional UpdateItem of the summary item (after the spill's ledger write, if any). */
+  | { kind: "summary"; records: SummaryDelta[]; spill?: Spill }
+  /** Records at or below the watermark: their marks go to the ledger, in a transaction with the summary. */
+  | { kind: "late"; records: SummaryDelta[] };
+
+export interface PlanStep {
+  /** Pending records the state already marks: applied by an earlier delivery. */
+  alreadyApplied: SummaryDelta[];
+  /** The next write, absent when nothing remains to apply. */
+  next?: WritePlan;
+}
+
+/**
+ * The next write for an account's pending records (distinct eventIDs) given what is known of its
+ * summary item. Pure: the executor runs the plan, learns the item's new state and asks again.
+ */
+export function planAccountWrite(state: AccountState, pending: readonly SummaryDelta[]): PlanStep {
+  const alreadyApplied = pending.filter((record) => isMarked(state, record.eventId));
+  const remaining = pending.filter((record) => !isMarked(state, record.eventId));
+  if (remaining.length === 0) {
+    return { alreadyApplied };
+  }
+
+  const late = remaining.filter((record) => record.createdAt <= state.spilledThrough);
+  if (late.length > 0) {
+    return { alreadyApplied, next: { kind: "late", records: late.slice(0, MAX_RECORDS_PER_WRITE) } };
+  }
+
+  const records = [...remaining]
+    .sort((a, b) => a.createdAt - b.createdAt || (a.eventId < b.eventId ? -1 : 1))
+    .slice(0, MAX_RECORDS_PER_WRITE);
+  const spill = planSpill(state, records);
+  return { alreadyApplied, next: spill ? { kind: "summary", records, spill } : { kind: "summary", records } };
+}
+
+/**
+ * Spills when the item would exceed SPILL_ABOVE_BYTES: the oldest buckets go, but only buckets older
+ * than every record of this write (so none of them has to take the late path) and never the newest
+ * bucket, so the second being written now stays on the cheap path.
+ */
+function planSpill(state: AccountState, records: readonly SummaryDelta[]): Spill | undefined {
+  let bytes = stateBytes(state) + newMarkBytes(state, records);
+  if (bytes <= SPILL_ABOVE_BYTES) {
+    return undefined;
+  }
+  const oldestRecord = records[0].createdAt;
+  const seconds = [...state.buckets.keys()].sort((a, b) => a - b);
+  const newestBucket = seconds[seconds.length - 1];
+  const spilled: number[] = [];
+  for (const second of seconds) {
+    if (bytes <= SPILL_DOWN_TO_BYTES || second >= oldestRecord || second === newestBucket) break;
+    spilled.push(second);
+    bytes -= bucketBytes(second, state.buckets.get(second) ?? []);
+  }
+  if (spilled.length === 0) {
+    return undefined;
+  }
+  return {
+    rangeStart: state.spilledThrough,
+    watermark: spilled[spilled.length - 1],
+    seconds: spilled,
+    eventIds: spilled.flatMap((second) => [...(state.buckets.get(second) ?? [])]),
+    expectedVersion: state.version,
+  };
+}
+
+function newMarkBytes(state: AccountState, records: readonly SummaryDelta[]): number {
+  let bytes = 0;
+  const newBuckets = new Set<number>();
+  for (const record of records) {
+    bytes += utf8Bytes(record.eventId);
+    if (!state.buckets.has(record.createdAt) && !newBuckets.has(record.createdAt)) {
+      newBuckets.add(record.createdAt);
+      bytes += bucketBytes(record.createdAt, []);
+    }
+  }
+  return bytes;
+}
