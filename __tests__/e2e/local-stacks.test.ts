@@ -300,6 +300,17 @@ test("queued: a message the projection cannot handle lands in the DLQ after maxR
   expect((await drain(queued.outputs.failure_queue_url as string, 1, 1_000)).length).toBe(0);
 }, 120_000);
 
+/** Change records carried by the messages in a queue, peeked with visibility 0 (one record per raw message). */
+async function recordsIn(queueUrl: string): Promise<number> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+  );
+  return Messages.reduce((sum, message) => {
+    const body = JSON.parse(message.Body ?? "{}") as { records?: unknown[] };
+    return sum + (Array.isArray(body.records) ? body.records.length : 1);
+  }, 0);
+}
+
 async function messagesIn(queueUrl: string): Promise<number> {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({
@@ -336,14 +347,18 @@ test("queued: once the fault is repaired, a DLQ redrive applies every dead-lette
   const random = seededRandom(17);
   const orders = Array.from({ length: 3 }, (_, i) => randomOrder(random, account, `v-${i}`));
   for (const order of orders) expect((await postOrder(queued, order)).status).toBe(200);
-  await until(async () => (await messagesIn(dlqUrl)) === orders.length, 90_000);
+  // The forwarder sends one message per account per stream batch: the 3 records arrive in 1 to 3 messages.
+  await until(
+    async () => (await recordsIn(dlqUrl)) === orders.length && (await messagesIn(workUrl)) === 0,
+    90_000,
+  );
 
-  // Keep one dead-lettered record to redrive a second time below (visibility 0: it stays in the DLQ).
+  // Keep one dead-lettered message to redrive a second time below (visibility 0: it stays in the DLQ).
   const { Messages = [] } = await sqs.send(
     new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 0 }),
   );
   const copy = Messages[0]?.Body as string;
-  expect(JSON.parse(copy)).toMatchObject({ dynamodb: { Keys: { accountid: { S: account } } } });
+  expect(JSON.parse(copy)).toMatchObject({ accountId: account });
 
   await dynamodb.send(new DeleteItemCommand({ TableName: summaryTable, Key: { accountid: { S: account } } }));
   await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));

@@ -21,7 +21,7 @@ describe("projectionSettings reads what the demo and the bench need from cdk.tf.
       source: "dynamodb-stream",
       functionName: "cqrs-direct-dev-project-summary",
       functionTimeoutSeconds: 30,
-      batchSize: 99,
+      batchSize: 100,
       batchingWindowSeconds: 1,
       maximumConcurrency: undefined,
       maximumRetryAttempts: 5,
