@@ -360,7 +360,9 @@ class Rehearsal {
   }
 
   private async deploy(stack: SynthesizedStack): Promise<{ result: StackResult; terraform: Terraform }> {
-    const dir = join(WORK, stack.name);
+    // The synthesized layout (`<outdir>/stacks/<stack>`): account-setup's local state, which the stack
+    // keeps beside the outdir, then lands in WORK itself.
+    const dir = join(WORK, "cdktf.out", "stacks", stack.name);
     cpSync(stack.dir, dir, { recursive: true });
     if (!this.moto) throw new Error("the emulator is not running");
     writeFileSync(
