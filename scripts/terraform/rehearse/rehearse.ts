@@ -30,24 +30,24 @@ import {
   Terraform,
 } from "./terraform";
 
-const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || join(homedir(), ".cache", "cqrs-projections");
+export const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || join(homedir(), ".cache", "cqrs-projections");
 const OUT = join(PROJECT_ROOT, "rehearsal");
 const WORK = join(OUT, "work");
 const LOGS = join(OUT, "logs");
-const REGION = "us-east-1";
+export const REGION = "us-east-1";
 /** The bucket the stacks' S3 backend is synthesized with, and that account-setup creates. */
-const STATE_BUCKET = "cqrs-projections-rehearsal-tfstate";
-const SETUP_STACK = "account-setup";
+export const STATE_BUCKET = "cqrs-projections-rehearsal-tfstate";
+export const SETUP_STACK = "account-setup";
 const CONDITIONAL_WRITE_PROBE_BUCKET = "cqrs-rehearsal-conditional-write-probe";
 
-interface Toolchain {
+export interface Toolchain {
   terraformBinary: string;
   cliConfigFile?: string;
   env: Record<string, string>;
 }
 
 /** scripts/terraform/toolchain.sh's toolchain.env (KEY=value, quoted values in '') when present, else `terraform` on PATH. */
-function loadToolchain(): Toolchain {
+export function loadToolchain(): Toolchain {
   const file = join(CACHE, "toolchain.env");
   if (!existsSync(file)) return { terraformBinary: "terraform", env: {} };
   const env = Object.fromEntries(
@@ -60,7 +60,7 @@ function loadToolchain(): Toolchain {
   return { terraformBinary: env.TERRAFORM_BIN ?? "terraform", cliConfigFile: env.TF_CLI_CONFIG_FILE, env };
 }
 
-function seconds(since: number): number {
+export function seconds(since: number): number {
   return Math.round((performance.now() - since) / 100) / 10;
 }
 
@@ -72,12 +72,14 @@ function log(message: string): void {
  * Spawns a command without blocking the event loop (so Ctrl-C is handled while it runs), in its own
  * process group like Terraform (stopChildren() interrupts it).
  */
-function runAsync(
+export function runAsync(
   command: string,
   args: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -96,7 +98,7 @@ function runAsync(
   return { child, done };
 }
 
-interface SynthesizedStack {
+export interface SynthesizedStack {
   name: string;
   dir: string;
   s3Backend?: { bucket: string; key: string; use_lockfile?: boolean };
@@ -106,7 +108,7 @@ interface SynthesizedStack {
   requiredProviders: Record<string, { source: string; version?: string }>;
 }
 
-function synthesizedStacks(outdir: string): SynthesizedStack[] {
+export function synthesizedStacks(outdir: string): SynthesizedStack[] {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, { synthesizedStackPath: string; workingDirectory: string }>;
   };
@@ -844,7 +846,7 @@ export function lockInfo(output: string): Record<string, string> {
   return info;
 }
 
-function leftovers(inventory: Record<string, unknown>): string[] {
+export function leftovers(inventory: Record<string, unknown>): string[] {
   return Object.entries(inventory)
     .filter(([, value]) =>
       Array.isArray(value)
@@ -863,7 +865,7 @@ function shown(args: string[]): string {
   return targets === 0 ? rest : `${rest} -target=… (${targets} resources)`;
 }
 
-function lastLines(text: string, count = 3): string {
+export function lastLines(text: string, count = 3): string {
   return text.trim().split("\n").slice(-count).join(" / ");
 }
 
