@@ -26,9 +26,19 @@ import { ConfigError, loadConfig } from "../../stacks/config";
 export const MOVED_SUFFIX = ".moved-to-s3";
 
 interface StateFile {
-  lineage?: string;
   serial?: number;
-  resources?: unknown[];
+  resources?: { mode: string; type: string; name: string; instances: { attributes?: { id?: string } }[] }[];
+}
+
+/**
+ * What a state holds, to compare a pushed state with its source: each resource's address and ids. Not the
+ * lineage: `terraform state push` into an empty backend writes the resources under a new lineage and serial.
+ */
+function holdings(state: StateFile): string {
+  return (state.resources ?? [])
+    .map((r) => `${r.mode}.${r.type}.${r.name}=${r.instances.map((i) => i.attributes?.id ?? "").join(",")}`)
+    .sort()
+    .join("\n");
 }
 
 function fail(message: string): never {
@@ -99,24 +109,18 @@ function toBucket(localFile: string): void {
     fail(`no local state at ${localFile}: deploy account-setup first (npx cdktf deploy account-setup)`);
   }
   const local = parseState(readFileSync(localFile, "utf8"));
-  if (!local.lineage || (local.resources ?? []).length === 0) fail(`${localFile} holds no resources`);
+  if ((local.resources ?? []).length === 0) fail(`${localFile} holds no resources`);
   withS3Backend((dir, where) => {
     const remote = parseState(terraform(dir, ["state", "pull"]));
     if ((remote.resources ?? []).length > 0) {
-      if (remote.lineage !== local.lineage || (remote.serial ?? 0) < (local.serial ?? 0)) {
-        fail(
-          `${where} already holds another state (lineage ${remote.lineage}, serial ${remote.serial}; the local file: lineage ${local.lineage}, serial ${local.serial}): not overwritten`,
-        );
-      }
+      if (holdings(remote) !== holdings(local))
+        fail(`${where} already holds a state with other resources than ${localFile}: not overwritten`);
       console.log(`${where} already holds this state (serial ${remote.serial})`);
       return;
     }
     terraform(dir, ["state", "push", localFile]);
     const pushed = parseState(terraform(dir, ["state", "pull"]));
-    if (
-      pushed.lineage !== local.lineage ||
-      (pushed.resources ?? []).length !== (local.resources ?? []).length
-    )
+    if (holdings(pushed) !== holdings(local))
       fail(`${where} does not read back as ${localFile} after the push`);
     console.log(`moved ${localFile} (${(local.resources ?? []).length} resources) to ${where}`);
   });
