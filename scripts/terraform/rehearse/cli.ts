@@ -33,7 +33,6 @@ const OUT = join(PROJECT_ROOT, "rehearsal", "cli");
 const OUTDIR = join(OUT, "cdktf.out");
 const LOGS = join(OUT, "logs");
 const CDKTF = join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
-const TSX = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 const LOCAL_STATE = join(OUT, ACCOUNT_SETUP_LOCAL_STATE_FILE);
 /** Provider settings account-setup needs on the emulator (README "Deploy", docs/deployment.md). */
 const SETUP_EMULATOR_OVERRIDE = "emulator_override.tf.json";
@@ -163,7 +162,9 @@ class CliRehearsal {
     const since = performance.now();
     const { done } = runAsync(command, args, this.env(extra));
     const { code, stdout, stderr } = await done;
-    const out = `${stdout}${stderr}`;
+    // Without the terminal control sequences cdktf writes even into a pipe.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences
+    const out = `${stdout}${stderr}`.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
     writeFileSync(
       join(LOGS, `${this.report.steps.length + 1}-${name.replace(/[^A-Za-z0-9-]+/g, "_")}.log`),
       `$ ${shownCommand}\n${out}\n[exit ${code}]\n`,
@@ -388,8 +389,8 @@ class CliRehearsal {
     this.report.stateMove.survivedRemovingCdktfOut = existsSync(LOCAL_STATE);
     await this.run(
       "move account-setup state to the bucket",
-      TSX,
-      [join(PROJECT_ROOT, "scripts/terraform/move-setup-state.ts"), "--output", OUTDIR],
+      "npm",
+      ["run", "setup:move-state", "--", "--output", OUTDIR],
       pathStyle,
       exitedZero,
     );
@@ -432,10 +433,11 @@ class CliRehearsal {
         this.differ(
           `after a targeted apply, cdktf 0.21 prints "Apply complete!" and exits 1 (TypeError: ${OUTPUTS_CRASH}) rendering outputs missing from the state: one cdktf deploy --refresh-only writes them`,
         );
+        // Without -target: a targeted refresh-only apply leaves the outputs out again.
         await this.cdktf(
           `deploy ${stack} --refresh-only`,
           ["deploy", stack, "--refresh-only", "--auto-approve", ...lock],
-          extra,
+          pathStyle,
           applied,
         );
       }
@@ -504,8 +506,8 @@ class CliRehearsal {
     );
     await this.run(
       "move account-setup state back to a local file",
-      TSX,
-      [join(PROJECT_ROOT, "scripts/terraform/move-setup-state.ts"), "--to-local", "--output", OUTDIR],
+      "npm",
+      ["run", "setup:move-state", "--", "--to-local", "--output", OUTDIR],
       pathStyle,
       exitedZero,
     );
@@ -513,14 +515,13 @@ class CliRehearsal {
     await this.run(
       "empty the state bucket",
       "bash",
-      [join(PROJECT_ROOT, "scripts/terraform/empty-state-bucket.sh"), STATE_BUCKET],
+      ["scripts/terraform/empty-state-bucket.sh", STATE_BUCKET],
       {},
       exitedZero,
     );
     this.report.stateBucketAfterEmptying = await this.emulator(["state-keys", STATE_BUCKET]);
     if (Object.keys(this.report.stateBucketAfterEmptying).length > 0)
       this.fail("the state bucket still holds versions after emptying it");
-    Object.assign(this.report.environment, { CQRS_SETUP_STATE_BACKEND: "local" });
     if (gap("apigateway-account-reset")) {
       const state = JSON.parse(readFileSync(LOCAL_STATE, "utf8")) as {
         resources: { mode: string; type: string; name: string }[];
@@ -543,7 +544,7 @@ class CliRehearsal {
     await this.cdktf(
       "destroy account-setup",
       ["destroy", SETUP_STACK, "--auto-approve", ...lock],
-      { TF_CLI_ARGS_init: "-reconfigure" },
+      { CQRS_SETUP_STATE_BACKEND: "local", TF_CLI_ARGS_init: "-reconfigure" },
       exitedZero,
     );
     this.report.inventoryAfterDestroy = await this.emulator<Record<string, unknown>>(["inventory"]);
