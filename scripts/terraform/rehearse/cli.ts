@@ -297,6 +297,45 @@ class CliRehearsal {
     return update || lost || lifted;
   }
 
+  /**
+   * `cdktf deploy` with -target through TF_CLI_ARGS: when the CLI crashes on outputs after the apply, the known
+   * crash is recorded and one `cdktf deploy --refresh-only` (without -target, which would leave the outputs out
+   * again) writes them.
+   */
+  private async deploy(
+    name: string,
+    stacks: string[],
+    extra: Record<string, string>,
+    untargeted: Record<string, string>,
+    lock: string[],
+  ): Promise<void> {
+    const deployed = await this.cdktf(
+      name,
+      ["deploy", ...stacks, "--auto-approve", ...lock],
+      extra,
+      (code, out) => {
+        if (code === 0) return applied(code, out);
+        const crashed = out.includes("Apply complete!") && out.includes(OUTPUTS_CRASH);
+        return {
+          ok: crashed,
+          summary: crashed
+            ? `applied, then the CLI crashed rendering outputs (exit ${code}): ${OUTPUTS_CRASH}`
+            : lastLines(out),
+        };
+      },
+    );
+    if (deployed.code === 0) return;
+    this.differ(
+      `after a targeted apply, cdktf 0.21 prints "Apply complete!" and exits 1 (TypeError: ${OUTPUTS_CRASH}) rendering outputs missing from the state: one cdktf deploy --refresh-only without -target writes them`,
+    );
+    await this.cdktf(
+      `deploy ${stacks.join(" ")} --refresh-only`,
+      ["deploy", ...stacks, "--refresh-only", "--auto-approve", ...lock],
+      untargeted,
+      applied,
+    );
+  }
+
   async rehearse(): Promise<void> {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(LOGS, { recursive: true });
@@ -414,33 +453,7 @@ class CliRehearsal {
     for (const stack of apps()) {
       const extra = { ...pathStyle, ...this.targets([stack]) };
       await this.cdktf(`diff ${stack}`, ["diff", stack, ...lock], extra);
-      const deployed = await this.cdktf(
-        `deploy ${stack}`,
-        ["deploy", stack, "--auto-approve", ...lock],
-        extra,
-        (code, out) => {
-          if (code === 0) return applied(code, out);
-          const crashed = out.includes("Apply complete!") && out.includes(OUTPUTS_CRASH);
-          return {
-            ok: crashed,
-            summary: crashed
-              ? `applied, then the CLI crashed rendering outputs (exit ${code}): ${OUTPUTS_CRASH}`
-              : lastLines(out),
-          };
-        },
-      );
-      if (deployed.code !== 0) {
-        this.differ(
-          `after a targeted apply, cdktf 0.21 prints "Apply complete!" and exits 1 (TypeError: ${OUTPUTS_CRASH}) rendering outputs missing from the state: one cdktf deploy --refresh-only writes them`,
-        );
-        // Without -target: a targeted refresh-only apply leaves the outputs out again.
-        await this.cdktf(
-          `deploy ${stack} --refresh-only`,
-          ["deploy", stack, "--refresh-only", "--auto-approve", ...lock],
-          pathStyle,
-          applied,
-        );
-      }
+      await this.deploy(`deploy ${stack}`, [stack], extra, pathStyle, lock);
       const config = JSON.parse(readFileSync(join(OUTDIR, "stacks", stack, "cdk.tf.json"), "utf8")) as {
         output?: Record<string, unknown>;
       };
@@ -461,12 +474,7 @@ class CliRehearsal {
     // Both application stacks in one deploy, then a second diff.
     const both = apps();
     const bothExtra = { ...pathStyle, ...this.targets(both) };
-    await this.cdktf(
-      "deploy both application stacks",
-      ["deploy", ...both, "--auto-approve", ...lock],
-      bothExtra,
-      applied,
-    );
+    await this.deploy("deploy both application stacks", both, bothExtra, pathStyle, lock);
     for (const stack of both) {
       const said = await this.cdktf(
         `second diff ${stack}`,
