@@ -164,6 +164,7 @@ class Rehearsal {
     gaps: [],
     gapProbes: [],
     inventoryAfterDestroy: null,
+    destroySkipped: process.argv.includes("--no-destroy"),
     setupSteps: [],
   };
 
@@ -300,6 +301,10 @@ class Rehearsal {
         // Recorded as a failure; the application stacks are still rehearsed, on a bucket made directly.
         bucketMadeHere = await this.createStateBucket(`${SETUP_STACK} failed to apply`);
       }
+    }
+    if (this.report.destroySkipped) {
+      log("destroy skipped (--no-destroy): npm run rehearse:cli rehearses the documented teardown");
+      return;
     }
     // The application stacks share nothing but the state bucket: destroyed side by side (the provider
     // waits minutes for each queue deletion), then account-setup.
@@ -807,7 +812,10 @@ class Rehearsal {
         "not every stack applied",
       ],
       [this.report.stacks.every((s) => s.secondPlanClean), "a second plan found changes"],
-      [this.report.stacks.every((s) => s.destroyed), "not every stack was destroyed"],
+      [
+        this.report.destroySkipped || this.report.stacks.every((s) => s.destroyed),
+        "not every stack was destroyed",
+      ],
       [
         this.report.lockTests.length > 0 && this.report.lockTests.every((t) => t.refused),
         "no lock test refused a concurrent plan",
