@@ -443,7 +443,12 @@ class CliRehearsal {
     Object.assign(this.report.environment, { CQRS_SETUP_STATE_BACKEND: "s3" });
     await this.cdktf("synth (state in the bucket)", ["synth"]);
     this.placeOverrides();
-    await this.cdktf("diff account-setup (state from the bucket)", ["diff", SETUP_STACK, ...lock], pathStyle);
+    await this.cdktf(
+      "diff account-setup (state from the bucket)",
+      ["diff", SETUP_STACK, ...lock],
+      pathStyle,
+      diffed,
+    );
     const replan = await this.judgePlan(SETUP_STACK, pathStyle);
     this.report.stateMove.replanChanges = replan.changes;
     if (replan.changes.length > 0)
@@ -452,7 +457,7 @@ class CliRehearsal {
     // Each application stack: diff, deploy, output.
     for (const stack of apps()) {
       const extra = { ...pathStyle, ...this.targets([stack]) };
-      await this.cdktf(`diff ${stack}`, ["diff", stack, ...lock], extra);
+      await this.cdktf(`diff ${stack}`, ["diff", stack, ...lock], extra, diffed);
       await this.deploy(`deploy ${stack}`, [stack], extra, pathStyle, lock);
       const config = JSON.parse(readFileSync(join(OUTDIR, "stacks", stack, "cdk.tf.json"), "utf8")) as {
         output?: Record<string, unknown>;
@@ -581,6 +586,10 @@ class CliRehearsal {
 
 function exitedZero(code: number | null, out: string): { ok: boolean; summary: string } {
   return { ok: code === 0, summary: code === 0 ? lastLines(out, 1) : lastLines(out) };
+}
+
+function diffed(code: number | null, out: string): { ok: boolean; summary: string } {
+  return { ok: code === 0, summary: code === 0 ? diffSummary(out) : lastLines(out) };
 }
 
 function applied(code: number | null, out: string): { ok: boolean; summary: string } {
