@@ -515,7 +515,7 @@ class CliRehearsal {
       "destroy application stacks",
       ["destroy", ...both, "--auto-approve", ...lock],
       pathStyle,
-      exitedZero,
+      destroyed,
     );
     await this.run(
       "move account-setup state back to a local file",
@@ -558,7 +558,7 @@ class CliRehearsal {
       "destroy account-setup",
       ["destroy", SETUP_STACK, "--auto-approve", ...lock],
       { CQRS_SETUP_STATE_BACKEND: "local", TF_CLI_ARGS_init: "-reconfigure" },
-      exitedZero,
+      destroyed,
     );
     this.report.inventoryAfterDestroy = await this.emulator<Record<string, unknown>>(["inventory"]);
     const kept = EMULATOR_GAPS.filter((g) => g.keptOnDestroy && gap(g.probe)).map(
@@ -586,6 +586,11 @@ class CliRehearsal {
 
 function exitedZero(code: number | null, out: string): { ok: boolean; summary: string } {
   return { ok: code === 0, summary: code === 0 ? lastLines(out, 1) : lastLines(out) };
+}
+
+function destroyed(code: number | null, out: string): { ok: boolean; summary: string } {
+  const counts = out.match(/Destroy complete! Resources: [^\n]*/g);
+  return { ok: code === 0, summary: code === 0 && counts ? counts.join(" ") : lastLines(out) };
 }
 
 function diffed(code: number | null, out: string): { ok: boolean; summary: string } {
