@@ -11,11 +11,15 @@ import { PROJECT_TAG, REQUIRED_TERRAFORM_VERSION } from "./projection-stack";
 
 export const ACCOUNT_SETUP_STACK_NAME = "account-setup";
 
+/** The local state file of account-setup's first deploy: in the directory holding `cdktf.out`. */
+export const ACCOUNT_SETUP_LOCAL_STATE_FILE = "terraform.account-setup.tfstate";
+
 /**
- * Relative to the stack's directory (`cdktf.out/stacks/account-setup`), so that synthesis stays the same on
- * every machine; CDKTF's default local path would embed the absolute working directory.
+ * The same file as Terraform reads it from the stack's directory (`<outdir>/stacks/account-setup`): beside the
+ * generated output, so that `rm -rf cdktf.out` or a fresh synth cannot lose it. Relative, so that synthesis
+ * stays the same on every machine (CDKTF's default would embed the absolute working directory).
  */
-export const ACCOUNT_SETUP_LOCAL_STATE = "terraform.account-setup.tfstate";
+export const ACCOUNT_SETUP_LOCAL_STATE = `../../../${ACCOUNT_SETUP_LOCAL_STATE_FILE}`;
 
 /** Where account-setup keeps its state once moved to the bucket: one object per region. */
 export function accountSetupStateKey(settings: StateBackendSettings, region: string): string {

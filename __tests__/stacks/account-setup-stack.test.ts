@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { PUSH_TO_CLOUDWATCH_POLICY } from "../../stacks/constructs/api-gateway-cloudwatch-role";
 import { defaultConfig, resourceNamed, resources, synthAccountSetup } from "./synth-helpers";
 
@@ -8,8 +9,13 @@ describe("account-setup", () => {
     expect(synthAccountSetup().text).toMatchSnapshot();
   });
 
-  test("keeps its own state in a file relative to its directory, so synthesis embeds no machine path", () => {
-    expect(json.terraform.backend).toEqual({ local: { path: "terraform.account-setup.tfstate" } });
+  test("keeps its first state beside cdktf.out, not in it, by a relative path that embeds no machine path", () => {
+    const path = json.terraform.backend.local?.path as string;
+    expect(json.terraform.backend).toEqual({ local: { path } });
+    // Terraform resolves the path from the stack's directory, <outdir>/stacks/account-setup.
+    expect(resolve("/project/cdktf.out/stacks/account-setup", path)).toBe(
+      "/project/terraform.account-setup.tfstate",
+    );
     expect(text).not.toContain(process.cwd());
   });
 

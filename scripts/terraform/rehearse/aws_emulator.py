@@ -8,6 +8,7 @@
   aws_emulator.py ENDPOINT delete-objects BUCKET PREFIX   every version and delete marker under PREFIX
   aws_emulator.py ENDPOINT conditional-write BUCKET  does a second PutObject with If-None-Match: * fail?
   aws_emulator.py ENDPOINT probe-gaps                is each API of docs/aws-emulator-gaps.md still missing?
+  aws_emulator.py ENDPOINT state-keys BUCKET         the keys in BUCKET with their number of versions and delete markers
 """
 
 import io
@@ -98,6 +99,15 @@ def delete_objects(endpoint, bucket, prefix):
     for entry in entries:
         s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
     return {"deleted": sorted({e["Key"] for e in entries}), "versions": len(entries)}
+
+
+def state_keys(endpoint, bucket):
+    kwargs = {"Bucket": bucket}
+    keys = {}
+    for kind in ("Versions", "DeleteMarkers"):
+        for entry in pages(endpoint, "s3", "list_object_versions", kind, **kwargs):
+            keys.setdefault(entry["Key"], {"Versions": 0, "DeleteMarkers": 0})[kind] += 1
+    return keys
 
 
 def conditional_write(endpoint, bucket):
@@ -260,6 +270,55 @@ def s3_conditional_deny_gap(endpoint):
             "evidence": f"GetObject over HTTP under Deny when aws:SecureTransport is true -> HTTP {answer}"}
 
 
+def sqs_set_attributes_policy_gap(endpoint):
+    """SetQueueAttributes changes only the attributes it names: a queue's Policy survives setting another one."""
+    sqs = client(endpoint, "sqs")
+    url = sqs.create_queue(QueueName="rehearsal-set-attributes-probe")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn}]})
+    try:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "60"})
+        kept = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
+        return {"present": not kept,
+                "evidence": f"SetQueueAttributes VisibilityTimeout only, then GetQueueAttributes Policy -> {kept!r}"}
+    finally:
+        sqs.delete_queue(QueueUrl=url)
+
+
+def s3_delete_version_suspended_gap(endpoint):
+    """DeleteObject of a version works whatever the bucket's versioning state (Enabled or Suspended)."""
+    from botocore.config import Config
+
+    s3 = boto3.client(
+        "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="rehearsal",
+        aws_secret_access_key="rehearsal", config=Config(retries={"max_attempts": 1}),
+    )
+    bucket = "rehearsal-suspended-versioning-probe"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="state", Body=b"one")
+    s3.delete_object(Bucket=bucket, Key="state")  # a delete marker, as a released lock leaves
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    entries = pages(endpoint, "s3", "list_object_versions", "Versions", Bucket=bucket) + pages(
+        endpoint, "s3", "list_object_versions", "DeleteMarkers", Bucket=bucket
+    )
+    answers = []
+    for entry in entries:
+        try:
+            s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
+            answers.append("204")
+        except ClientError as error:
+            answers.append(str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")))
+    # With versioning enabled again, moto deletes them: the probe leaves nothing behind.
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    delete_objects(endpoint, bucket, "")
+    s3.delete_bucket(Bucket=bucket)
+    return {"present": any(answer == "500" for answer in answers),
+            "evidence": f"DeleteObject of each version and delete marker after versioning was suspended -> HTTP {', '.join(answers)}"}
+
+
 GAP_PROBES = {
     "apigateway-account-reset": apigateway_account_reset_gap,
     "sqs-redrive-policy-format": sqs_redrive_policy_format_gap,
@@ -268,6 +327,8 @@ GAP_PROBES = {
     "lambda-logging-config": lambda_logging_config_gap,
     "s3-create-bucket-tags": s3_create_bucket_tags_gap,
     "s3-conditional-deny": s3_conditional_deny_gap,
+    "sqs-set-attributes-policy": sqs_set_attributes_policy_gap,
+    "s3-delete-version-suspended": s3_delete_version_suspended_gap,
 }
 
 
@@ -289,6 +350,8 @@ def main(argv):
         result = conditional_write(endpoint, *args)
     elif command == "probe-gaps":
         result = {name: probe(endpoint) for name, probe in GAP_PROBES.items()}
+    elif command == "state-keys":
+        result = state_keys(endpoint, args[0])
     elif command == "delete-objects":
         result = delete_objects(endpoint, *args)
     else:

@@ -30,6 +30,13 @@ export interface EmulatorGapSpec {
    * refresh then finds it gone.
    */
   liftedAfterApply?: { helperCommand: "delete-bucket-policy" };
+  /**
+   * Set when the emulator loses this resource once another gap's drift is applied (only `cdktf deploy` of an
+   * applied stack applies drift: the CLI rehearsal): a later plan's `create` of it is recorded as emulator drift.
+   */
+  lostWhenDriftApplied?: true;
+  /** Set when no step of the rehearsals makes the failing call: recorded and probed only, with why. */
+  avoided?: string;
   /** What goes wrong with the real provider when the resource is not excluded. */
   symptom: string;
 }
@@ -39,12 +46,16 @@ export type GapHandling =
   | "excluded"
   | "drift recorded"
   | "removed from state before destroy"
-  | "lifted after apply";
+  | "lifted after apply"
+  | "re-created after drift is applied"
+  | "avoided";
 
 export function gapHandling(gap: EmulatorGapSpec): GapHandling {
   if (gap.driftingArgument) return "drift recorded";
   if (gap.keptOnDestroy) return "removed from state before destroy";
   if (gap.liftedAfterApply) return "lifted after apply";
+  if (gap.lostWhenDriftApplied) return "re-created after drift is applied";
+  if (gap.avoided) return "avoided";
   return "excluded";
 }
 
@@ -99,5 +110,22 @@ export const EMULATOR_GAPS: readonly EmulatorGapSpec[] = [
     liftedAfterApply: { helperCommand: "delete-bucket-policy" },
     symptom:
       "terraform init of every stack with its state in the bucket: HeadObject, StatusCode: 403, api error Forbidden (the TLS-only policy denies every object request)",
+  },
+  {
+    probe: "sqs-set-attributes-policy",
+    resourceType: "aws_sqs_queue_policy",
+    api: "SQS SetQueueAttributes without a Policy attribute (moto erases the queue's policy)",
+    lostWhenDriftApplied: true,
+    symptom:
+      "a deploy that applies the redrive_policy drift deletes the work queue's policy; the next plan re-creates aws_sqs_queue_policy",
+  },
+  {
+    probe: "s3-delete-version-suspended",
+    resourceType: "aws_s3_bucket_versioning",
+    api: "S3 DeleteObject of a version after bucket versioning was suspended (moto answers HTTP 500)",
+    avoided:
+      "the teardown empties the state bucket while versioning is still enabled; destroying aws_s3_bucket_versioning suspends it only afterwards",
+    symptom:
+      "deleting the state bucket's versions after a destroy suspended versioning: HTTP 500 ('FakeDeleteMarker' object has no attribute 'dispose')",
   },
 ];

@@ -30,24 +30,24 @@ import {
   Terraform,
 } from "./terraform";
 
-const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || join(homedir(), ".cache", "cqrs-projections");
+export const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || join(homedir(), ".cache", "cqrs-projections");
 const OUT = join(PROJECT_ROOT, "rehearsal");
 const WORK = join(OUT, "work");
 const LOGS = join(OUT, "logs");
-const REGION = "us-east-1";
+export const REGION = "us-east-1";
 /** The bucket the stacks' S3 backend is synthesized with, and that account-setup creates. */
-const STATE_BUCKET = "cqrs-projections-rehearsal-tfstate";
-const SETUP_STACK = "account-setup";
+export const STATE_BUCKET = "cqrs-projections-rehearsal-tfstate";
+export const SETUP_STACK = "account-setup";
 const CONDITIONAL_WRITE_PROBE_BUCKET = "cqrs-rehearsal-conditional-write-probe";
 
-interface Toolchain {
+export interface Toolchain {
   terraformBinary: string;
   cliConfigFile?: string;
   env: Record<string, string>;
 }
 
 /** scripts/terraform/toolchain.sh's toolchain.env (KEY=value, quoted values in '') when present, else `terraform` on PATH. */
-function loadToolchain(): Toolchain {
+export function loadToolchain(): Toolchain {
   const file = join(CACHE, "toolchain.env");
   if (!existsSync(file)) return { terraformBinary: "terraform", env: {} };
   const env = Object.fromEntries(
@@ -60,7 +60,7 @@ function loadToolchain(): Toolchain {
   return { terraformBinary: env.TERRAFORM_BIN ?? "terraform", cliConfigFile: env.TF_CLI_CONFIG_FILE, env };
 }
 
-function seconds(since: number): number {
+export function seconds(since: number): number {
   return Math.round((performance.now() - since) / 100) / 10;
 }
 
@@ -72,12 +72,14 @@ function log(message: string): void {
  * Spawns a command without blocking the event loop (so Ctrl-C is handled while it runs), in its own
  * process group like Terraform (stopChildren() interrupts it).
  */
-function runAsync(
+export function runAsync(
   command: string,
   args: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -96,7 +98,7 @@ function runAsync(
   return { child, done };
 }
 
-interface SynthesizedStack {
+export interface SynthesizedStack {
   name: string;
   dir: string;
   s3Backend?: { bucket: string; key: string; use_lockfile?: boolean };
@@ -106,7 +108,7 @@ interface SynthesizedStack {
   requiredProviders: Record<string, { source: string; version?: string }>;
 }
 
-function synthesizedStacks(outdir: string): SynthesizedStack[] {
+export function synthesizedStacks(outdir: string): SynthesizedStack[] {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, { synthesizedStackPath: string; workingDirectory: string }>;
   };
@@ -162,6 +164,7 @@ class Rehearsal {
     gaps: [],
     gapProbes: [],
     inventoryAfterDestroy: null,
+    destroySkipped: process.argv.includes("--no-destroy"),
     setupSteps: [],
   };
 
@@ -299,6 +302,10 @@ class Rehearsal {
         bucketMadeHere = await this.createStateBucket(`${SETUP_STACK} failed to apply`);
       }
     }
+    if (this.report.destroySkipped) {
+      log("destroy skipped (--no-destroy): npm run rehearse:cli rehearses the documented teardown");
+      return;
+    }
     // The application stacks share nothing but the state bucket: destroyed side by side (the provider
     // waits minutes for each queue deletion), then account-setup.
     const applications = applied.filter((a) => a.result.name !== SETUP_STACK);
@@ -360,7 +367,9 @@ class Rehearsal {
   }
 
   private async deploy(stack: SynthesizedStack): Promise<{ result: StackResult; terraform: Terraform }> {
-    const dir = join(WORK, stack.name);
+    // The synthesized layout (`<outdir>/stacks/<stack>`): account-setup's local state, which the stack
+    // keeps beside the outdir, then lands in WORK itself.
+    const dir = join(WORK, "cdktf.out", "stacks", stack.name);
     cpSync(stack.dir, dir, { recursive: true });
     if (!this.moto) throw new Error("the emulator is not running");
     writeFileSync(
@@ -803,7 +812,10 @@ class Rehearsal {
         "not every stack applied",
       ],
       [this.report.stacks.every((s) => s.secondPlanClean), "a second plan found changes"],
-      [this.report.stacks.every((s) => s.destroyed), "not every stack was destroyed"],
+      [
+        this.report.destroySkipped || this.report.stacks.every((s) => s.destroyed),
+        "not every stack was destroyed",
+      ],
       [
         this.report.lockTests.length > 0 && this.report.lockTests.every((t) => t.refused),
         "no lock test refused a concurrent plan",
@@ -842,7 +854,7 @@ export function lockInfo(output: string): Record<string, string> {
   return info;
 }
 
-function leftovers(inventory: Record<string, unknown>): string[] {
+export function leftovers(inventory: Record<string, unknown>): string[] {
   return Object.entries(inventory)
     .filter(([, value]) =>
       Array.isArray(value)
@@ -861,7 +873,7 @@ function shown(args: string[]): string {
   return targets === 0 ? rest : `${rest} -target=… (${targets} resources)`;
 }
 
-function lastLines(text: string, count = 3): string {
+export function lastLines(text: string, count = 3): string {
   return text.trim().split("\n").slice(-count).join(" / ");
 }
 

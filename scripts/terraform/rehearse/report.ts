@@ -93,6 +93,8 @@ export interface RehearsalReport {
   gapProbes: (EmulatorGapSpec & { present: boolean; evidence: string })[];
   /** Everything of the stacks' kinds still in the emulator after the last destroy. */
   inventoryAfterDestroy: Record<string, unknown> | null;
+  /** `npm run rehearse -- --no-destroy`: the stacks were left for moto's exit (npm run rehearse:cli rehearses the teardown). */
+  destroySkipped: boolean;
   setupSteps: StepResult[];
 }
 
@@ -173,7 +175,9 @@ function markdown(report: RehearsalReport): string {
   for (const gap of report.gaps) {
     lines.push(`- ${gap.stack} \`${gap.address}\` (${gap.handling}): ${gap.api}: ${gap.error}`);
   }
-  lines.push("", "## Left in the emulator after destroy", "", "```json");
+  lines.push("", "## Left in the emulator after destroy", "");
+  if (report.destroySkipped) lines.push("Destroy skipped (`--no-destroy`): see `npm run rehearse:cli`.", "");
+  lines.push("```json");
   lines.push(JSON.stringify(report.inventoryAfterDestroy, null, 2), "```", "");
   lines.push("## Setup steps", "", "| step | ok | seconds | result |", "| --- | --- | --- | --- |");
   for (const step of report.setupSteps)
