@@ -123,7 +123,7 @@ describe("plans of the stock settings", () => {
   );
 });
 
-describe("zips do not depend on the umask (issue 8, finding 2)", () => {
+describe("zips do not depend on the umask", () => {
   test.each(APP_STACKS)("%s: same source_code_hash synthesized under umask 0002 and 0022", (stack) => {
     const hashes = (label: string) =>
       Object.fromEntries(

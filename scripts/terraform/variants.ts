@@ -17,5 +17,5 @@ export const VARIANTS: Readonly<Record<string, Readonly<Record<string, string>>>
   },
 };
 
-/** The umasks the zip test synthesizes under (issue 8, finding 2): group-writable and not. */
+/** The umasks the zip test synthesizes under: group-writable and not. */
 export const UMASKS = ["0002", "0022"] as const;

@@ -544,7 +544,7 @@ class Rehearsal {
     return JSON.parse(run.stdout) as PlanJson;
   }
 
-  /** Finding 3 of issue 8: a forced table replacement must delete the old table before creating the new one. */
+  /** A forced table replacement must delete the old table before creating the new one. */
   private async replacementCheck(
     result: StackResult,
     terraform: Terraform,
