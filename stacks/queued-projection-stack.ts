@@ -73,11 +73,6 @@ export class QueuedProjectionStack extends ProjectionStack {
       destinationQueue: this.updates.queue,
       kmsKeyArn: config.encryption.kmsKeyArn,
     });
-    this.updates.sendOnlyFrom([
-      this.forwarder.role.arn,
-      this.redriver.role.arn,
-      ...config.queue.redriveRoleArns,
-    ]);
 
     this.subscription = new StreamSubscription(this, "details-stream", {
       table: this.tables.details,
@@ -94,11 +89,23 @@ export class QueuedProjectionStack extends ProjectionStack {
       environment: {
         ...this.summaryWriterEnvironment("apply-summary"),
         [WRITE_BUDGET_VARIABLE]: String(applyWriteUnitsPerSecond(config)),
+        // Where a message the write budget could not pay for goes again.
+        SUMMARY_QUEUE_URL: this.updates.queue.url,
       },
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
-      permissions: this.summaryWriterPermissions(),
+      permissions: [
+        ...this.summaryWriterPermissions(),
+        { actions: ["sqs:SendMessage"], resources: [this.updates.queue.arn] },
+        ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-send"]),
+      ],
     });
+    this.updates.sendOnlyFrom([
+      this.forwarder.role.arn,
+      this.applier.role.arn,
+      this.redriver.role.arn,
+      ...config.queue.redriveRoleArns,
+    ]);
     const consumePermissions = this.applier.grant("consume-summary-updates", [
       {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],

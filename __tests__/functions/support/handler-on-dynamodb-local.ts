@@ -34,8 +34,10 @@ export function handlerOnDynamoDbLocal<H>(load: () => Promise<{ handler: H }>): 
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
         SUMMARY_TABLE_NAME: context.tables.summaryTableName,
         LEDGER_TABLE_NAME: context.tables.ledgerTableName,
-        // apply-summary's write budget: high enough that these tests never wait on it.
+        // apply-summary's write budget: high enough that these tests never wait on it, so nothing is
+        // ever sent again to its queue (no SQS here).
         SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
+        SUMMARY_QUEUE_URL: "http://127.0.0.1:9/queue/never-used",
       }),
     );
     context.handler = (await load()).handler;
