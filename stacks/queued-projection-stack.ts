@@ -56,6 +56,7 @@ export class QueuedProjectionStack extends ProjectionStack {
       roleName: this.roleName("forward-to-queue"),
       environment: {
         SUMMARY_QUEUE_URL: this.updates.queue.url,
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: String(config.queue.maxReceiveCount),
         POWERTOOLS_SERVICE_NAME: "forward-to-queue",
         POWERTOOLS_LOG_LEVEL: "INFO",
       },
@@ -91,6 +92,7 @@ export class QueuedProjectionStack extends ProjectionStack {
         [WRITE_BUDGET_VARIABLE]: String(applyWriteUnitsPerSecond(config)),
         // Where a message the write budget could not pay for goes again.
         SUMMARY_QUEUE_URL: this.updates.queue.url,
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: String(config.queue.maxReceiveCount),
       },
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,

@@ -13,6 +13,8 @@ import { writeBudgetFromEnvironment } from "../summary/write-budget";
 
 const tables = summaryTablesFromEnvironment();
 const queueUrl = requireEnvironmentVariable("SUMMARY_QUEUE_URL");
+/** The queue's redrive policy moves a message to the DLQ after this many receives. */
+const maxReceiveCount = Number(requireEnvironmentVariable("SUMMARY_QUEUE_MAX_RECEIVE_COUNT"));
 const logger = new Logger();
 const client = new DynamoDBClient({});
 const sqs = new SQSClient({});
@@ -30,9 +32,10 @@ const receiveCount = (message: SQSRecord) => Number(message.attributes.Approxima
  * summary-updates queue -> summary table. A message that cannot be projected is reported as
  * failed on every receive, so the redrive policy moves it to the DLQ. Writes are paced to the write
  * budget, the accounts of the most-received messages first. A message the budget could not pay for
- * before the deadline was not touched by a failure: it is sent to the queue again, as a new message,
- * and deleted, so waiting for capacity never uses up its receives; if that send fails, it is reported
- * as failed instead.
+ * before the deadline is reported as failed and comes back, unless this was its last receive before
+ * the DLQ: then it is sent to the queue again, as a new message, and deleted, so waiting for capacity
+ * never sends a good message to the DLQ (if that send fails, it is reported as failed). Only on the
+ * last receive, so that an invocation failing after the send leaves at most one copy per message.
  */
 export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
   if (context) {
@@ -43,7 +46,9 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
     applyDeltas(client, tables, deltas, { retry: { retryUntil: retryDeadline(context) }, budget }),
   );
   logProjectionOutcome(logger, event.Records.length, outcome);
-  const requeued = await sendAgain(messagesOutOfBudget(event.Records, outcome));
+  const requeued = await sendAgain(
+    messagesOutOfBudget(event.Records, outcome).filter((message) => receiveCount(message) >= maxReceiveCount),
+  );
   if (requeued.size > 0) {
     logger.info("sent again for lack of write budget", { messages: requeued.size });
   }

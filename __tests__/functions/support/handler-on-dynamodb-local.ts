@@ -38,6 +38,7 @@ export function handlerOnDynamoDbLocal<H>(load: () => Promise<{ handler: H }>): 
         // ever sent again to its queue (no SQS here).
         SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
         SUMMARY_QUEUE_URL: "http://127.0.0.1:9/queue/never-used",
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
       }),
     );
     context.handler = (await load()).handler;
