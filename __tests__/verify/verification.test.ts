@@ -8,9 +8,11 @@ import { runVerification, type VerificationReport } from "../../local/verify/run
  * write per account per batch: 10 WCU a second over the 13 s of sending, which 15 WCU never
  * throttled); a throttled batch then takes a few invocations, so its stream
  * mapping gets 20 retries instead of 5, for the injected faults on top. The
- * queued one gets the same 4 WCU: apply-summary paces its writes to its share of them (2 WU/s per
- * invocation) instead of being throttled, and the check that the DLQ holds only the unprocessable
- * record is what fails when throttled retries use up good messages' receives. Small queue batches
+ * queued one gets 200 WCU, sized for its bounded consumers as it would be in production: at 4 WCU its
+ * paced writes (2 WU/s per invocation, hot items of 2-4 KB, 2 s functions) did not drain the queue
+ * within the quiescence timeout, and before pacing throttled small batches used up good messages'
+ * receives (a run with pacing but without the last-receive resend left 5 good messages in the DLQ).
+ * Small queue batches
  * give apply-summary enough invocations for every schedule; a 2 s function timeout brings failed SQS
  * messages back after 13 s (6 x 2 + 1); 8 receives, as `npm run verify` uses, keep the injected failures
  * (about one invocation in five) from pushing a good message into the DLQ (with 6, one run in a few did),
@@ -20,7 +22,7 @@ const SETTINGS = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "2",
   CQRS_DIRECT_SUMMARY_WCU: "4",
   CQRS_STREAM_MAX_RETRY_ATTEMPTS: "20",
-  CQRS_QUEUED_SUMMARY_WCU: "4",
+  CQRS_QUEUED_SUMMARY_WCU: "200",
   CQRS_STREAM_BATCH_SIZE: "25",
   CQRS_QUEUE_BATCH_SIZE: "5",
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
