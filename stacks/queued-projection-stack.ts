@@ -56,7 +56,6 @@ export class QueuedProjectionStack extends ProjectionStack {
       roleName: this.roleName("forward-to-queue"),
       environment: {
         SUMMARY_QUEUE_URL: this.updates.queue.url,
-        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: String(config.queue.maxReceiveCount),
         POWERTOOLS_SERVICE_NAME: "forward-to-queue",
         POWERTOOLS_LOG_LEVEL: "INFO",
       },
@@ -74,6 +73,11 @@ export class QueuedProjectionStack extends ProjectionStack {
       destinationQueue: this.updates.queue,
       kmsKeyArn: config.encryption.kmsKeyArn,
     });
+    this.updates.sendOnlyFrom([
+      this.forwarder.role.arn,
+      this.redriver.role.arn,
+      ...config.queue.redriveRoleArns,
+    ]);
 
     this.subscription = new StreamSubscription(this, "details-stream", {
       table: this.tables.details,
@@ -90,24 +94,11 @@ export class QueuedProjectionStack extends ProjectionStack {
       environment: {
         ...this.summaryWriterEnvironment("apply-summary"),
         [WRITE_BUDGET_VARIABLE]: String(applyWriteUnitsPerSecond(config)),
-        // Where a message the write budget could not pay for goes again.
-        SUMMARY_QUEUE_URL: this.updates.queue.url,
-        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: String(config.queue.maxReceiveCount),
       },
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
-      permissions: [
-        ...this.summaryWriterPermissions(),
-        { actions: ["sqs:SendMessage"], resources: [this.updates.queue.arn] },
-        ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-send"]),
-      ],
+      permissions: this.summaryWriterPermissions(),
     });
-    this.updates.sendOnlyFrom([
-      this.forwarder.role.arn,
-      this.applier.role.arn,
-      this.redriver.role.arn,
-      ...config.queue.redriveRoleArns,
-    ]);
     const consumePermissions = this.applier.grant("consume-summary-updates", [
       {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],

@@ -129,7 +129,7 @@ describe("queued-projection", () => {
     );
   });
 
-  test("apply-summary may only consume the updates queue, send to it again and write the summary and ledger", () => {
+  test("apply-summary may only consume the updates queue and write the summary and ledger", () => {
     const logGroupArn = ref(json, "aws_cloudwatch_log_group", "apply-summary_logs", "arn");
     expect(statementsOfRole(json, "apply-summary_role")).toEqual(
       sortedStatements([
@@ -152,11 +152,6 @@ describe("queued-projection", () => {
         {
           Effect: "Allow",
           Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-          Resource: [ref(json, "aws_sqs_queue", "summary-updates_queue", "arn")],
-        },
-        {
-          Effect: "Allow",
-          Action: ["sqs:SendMessage"],
           Resource: [ref(json, "aws_sqs_queue", "summary-updates_queue", "arn")],
         },
       ]),

@@ -5,7 +5,7 @@ import { summaryDeltaOf } from "../domain/summary-delta";
 import type { SummaryDelta } from "../domain/types";
 import { requireEnvironmentVariable } from "../shared/environment";
 import { accountMessageBodies, toQueueMessageBody } from "../shared/queue-message";
-import { type OutgoingMessage, sendMessageBatches } from "../shared/send-message-batches";
+import { type OutgoingMessage, sendMessageBatches } from "./send-message-batches";
 
 const queueUrl = requireEnvironmentVariable("SUMMARY_QUEUE_URL");
 const logger = new Logger();

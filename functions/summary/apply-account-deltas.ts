@@ -62,11 +62,11 @@ export async function applyAccountDeltas(
     into.push(...eventIds);
     pending = pending.filter((delta) => !settled.has(delta.eventId));
   };
-  const fail = (reason: string, cause: unknown, outOfBudget?: true): AccountWriteOutcome => ({
+  const fail = (reason: string, cause: unknown): AccountWriteOutcome => ({
     accountId,
     appliedEventIds,
     alreadyAppliedEventIds,
-    failure: { accountId, eventIds: pending.map((delta) => delta.eventId), reason, cause, outOfBudget },
+    failure: { accountId, eventIds: pending.map((delta) => delta.eventId), reason, cause },
   });
 
   while (true) {
@@ -82,7 +82,7 @@ export async function applyAccountDeltas(
       context.budget &&
       !(await context.budget.take(estimatedWriteUnits(state, step.next), context.retry.retryUntil))
     ) {
-      return fail("the write budget has no units left before the deadline", undefined, true);
+      return fail("the write budget has no units left before the deadline", undefined);
     }
     try {
       const written = await execute(accountId, step.next, context);

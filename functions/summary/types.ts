@@ -37,8 +37,6 @@ export interface AccountWriteFailure {
   eventIds: string[];
   reason: string;
   cause: unknown;
-  /** Nothing was attempted: the write budget had no units for it before the deadline. */
-  outOfBudget?: boolean;
 }
 
 export interface AccountWriteOutcome {

@@ -68,7 +68,7 @@ export function deriveSaturation(
         firstLoss =
           batchNeedsWcu <= invocationBudgetWcu
             ? `none from throttling (a batch fits one invocation's budget); waiting messages are deleted after ${Math.round(q.messageRetentionSeconds / 86400)} days, i.e. beyond a backlog of ${Math.round(sustained * q.messageRetentionSeconds).toLocaleString("en-US")} messages`
-            : `none from throttling: apply-summary paces its writes, and sends the messages a batch's budget cannot pay for to the queue again (one more send, receive and delete each) instead of failing them`;
+            : `receives fail partially; a message can reach the DLQ after ${q.maxReceiveCount} failed receives, about ${Math.round((q.maxReceiveCount - 1) * q.visibilityTimeoutSeconds + retryWindowSeconds(mapping))} s after it is first received`;
       } else {
         const maxAge = mapping.maximumRecordAgeSeconds ?? 86_400;
         const ageGrowth = 1 - sustained / input;

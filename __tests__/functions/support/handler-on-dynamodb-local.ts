@@ -34,11 +34,8 @@ export function handlerOnDynamoDbLocal<H>(load: () => Promise<{ handler: H }>): 
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
         SUMMARY_TABLE_NAME: context.tables.summaryTableName,
         LEDGER_TABLE_NAME: context.tables.ledgerTableName,
-        // apply-summary's write budget: high enough that these tests never wait on it, so nothing is
-        // ever sent again to its queue (no SQS here).
+        // apply-summary's write budget: high enough that these tests never wait on it.
         SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
-        SUMMARY_QUEUE_URL: "http://127.0.0.1:9/queue/never-used",
-        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
       }),
     );
     context.handler = (await load()).handler;

@@ -329,8 +329,6 @@ describe("redelivery after the visibility timeout", () => {
         SUMMARY_TABLE_NAME: tables.summary,
         LEDGER_TABLE_NAME: tables.ledger,
         SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
-        SUMMARY_QUEUE_URL: "http://127.0.0.1:9/queue/never-used",
-        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
       },
     });

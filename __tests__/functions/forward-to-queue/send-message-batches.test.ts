@@ -1,5 +1,8 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { MAX_MESSAGES_PER_BATCH, sendMessageBatches } from "../../../functions/shared/send-message-batches";
+import {
+  MAX_MESSAGES_PER_BATCH,
+  sendMessageBatches,
+} from "../../../functions/forward-to-queue/send-message-batches";
 import { createSqsLocalClient, type SqsLocal, startSqsLocal } from "../../../local/sqs-local";
 import { createQueue, drainBodies } from "../support/queues";
 
