@@ -1,5 +1,6 @@
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import type { Construct } from "constructs";
+import { WRITE_BUDGET_VARIABLE } from "../functions/summary/write-budget";
 import type { ProjectConfig } from "./config";
 import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
@@ -14,6 +15,14 @@ export const QUEUED_STACK_NAME = "queued-projection";
 /** AWS guidance: visibility timeout of at least six times the consumer's timeout, plus its batching window. */
 export function visibilityTimeoutFor(consumerTimeoutSeconds: number, batchingWindowSeconds: number): number {
   return 6 * consumerTimeoutSeconds + batchingWindowSeconds;
+}
+
+/**
+ * Write units per second each apply-summary invocation may spend: the summary table's write capacity
+ * shared by the most invocations the queue mapping runs at once, so together they are never throttled.
+ */
+export function applyWriteUnitsPerSecond(config: ProjectConfig): number {
+  return config.queued.summaryWriteCapacity / config.queue.maximumConcurrency;
 }
 
 /**
@@ -82,7 +91,10 @@ export class QueuedProjectionStack extends ProjectionStack {
       entry: "apply-summary",
       functionName: `${this.namePrefix}-apply-summary`,
       roleName: this.roleName("apply-summary"),
-      environment: this.summaryWriterEnvironment("apply-summary"),
+      environment: {
+        ...this.summaryWriterEnvironment("apply-summary"),
+        [WRITE_BUDGET_VARIABLE]: String(applyWriteUnitsPerSecond(config)),
+      },
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       permissions: this.summaryWriterPermissions(),

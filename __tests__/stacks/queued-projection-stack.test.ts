@@ -37,6 +37,15 @@ describe("queued-projection", () => {
     expect(queue.visibility_timeout_seconds).toBeGreaterThanOrEqual(6 * (consumer.timeout as number));
   });
 
+  test("apply-summary's write budget is the summary table's write capacity over the mapping's maximum concurrency", () => {
+    const consumer = resourceNamed(json, "aws_lambda_function", "apply-summary");
+    const mapping = resourceNamed(json, "aws_lambda_event_source_mapping", "summary-updates-mapping");
+    const table = resourceNamed(json, "aws_dynamodb_table", "tables_summary");
+    const concurrency = (mapping.scaling_config as { maximum_concurrency: number }).maximum_concurrency;
+    const variables = (consumer.environment as { variables: Record<string, string> }).variables;
+    expect(Number(variables.SUMMARY_WRITE_UNITS_PER_SECOND) * concurrency).toBe(table.write_capacity);
+  });
+
   test("the DLQ keeps messages 14 days and allows redrive back to the updates queue only", () => {
     expect(resourceNamed(json, "aws_sqs_queue", "dead-letter")).toMatchObject({
       name: "cqrs-queued-dev-summary-updates-dlq",

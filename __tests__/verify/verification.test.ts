@@ -8,8 +8,10 @@ import { runVerification, type VerificationReport } from "../../local/verify/run
  * write per account per batch: 10 WCU a second over the 13 s of sending, which 15 WCU never
  * throttled); a throttled batch then takes a few invocations, so its stream
  * mapping gets 20 retries instead of 5, for the injected faults on top. The
- * queued one gets 200 WCU, sized for its bounded consumers as it would be in production, because on a
- * loaded 2-core machine throttled small batches could otherwise use up a good message's receives. Small queue batches
+ * queued one gets 200 WCU, sized for its bounded consumers as it would be in production: at 4 WCU, with
+ * 2 s functions, one invocation may spend about 5 write units (2 WU/s, paced) while its batches of hot
+ * accounts need more, and a run left 5 good messages in the DLQ.
+ * Small queue batches
  * give apply-summary enough invocations for every schedule; a 2 s function timeout brings failed SQS
  * messages back after 13 s (6 x 2 + 1); 8 receives, as `npm run verify` uses, keep the injected failures
  * (about one invocation in five) from pushing a good message into the DLQ (with 6, one run in a few did),

@@ -8,8 +8,9 @@ import type { SummaryDelta } from "../domain/types";
 import { type AccountState, stateOfItem } from "./account-state";
 import type { AccountStateCache } from "./account-state-cache";
 import { backoffDelayMs } from "./backoff";
-import { planAccountWrite, type WritePlan } from "./plan-write";
+import { estimatedWriteUnits, planAccountWrite, type WritePlan } from "./plan-write";
 import type { AccountWriteOutcome, RetryPolicy, SummaryTables } from "./types";
+import type { WriteBudget } from "./write-budget";
 import { lateTransaction, rangeItemQuery, spillLedgerUpdate, summaryUpdate } from "./write-commands";
 import { judgeWriteError } from "./write-error";
 
@@ -20,6 +21,8 @@ export interface AccountWriteContext {
   cache: AccountStateCache;
   now: () => Date;
   sleep: (milliseconds: number) => Promise<void>;
+  /** When set, every write first waits for its estimated units (see WriteBudget). */
+  budget?: WriteBudget;
 }
 
 /**
@@ -74,6 +77,12 @@ export async function applyAccountDeltas(
     );
     if (!step.next) {
       return { accountId, appliedEventIds, alreadyAppliedEventIds };
+    }
+    if (
+      context.budget &&
+      !(await context.budget.take(estimatedWriteUnits(state, step.next), context.retry.retryUntil))
+    ) {
+      return fail("the write budget has no units left before the deadline", undefined);
     }
     try {
       const written = await execute(accountId, step.next, context);

@@ -46,6 +46,7 @@ export async function applyDeltas(
     cache: options.cache ?? sharedCache,
     now: options.now ?? (() => new Date()),
     sleep: options.sleep ?? sleep,
+    budget: options.budget,
   };
 
   const outcomes = await Promise.all(

@@ -103,3 +103,26 @@ function newMarkBytes(state: AccountState, records: readonly SummaryDelta[]): nu
   }
   return bytes;
 }
+
+const KB = 1024;
+
+/**
+ * Write units a plan is expected to consume, from the known state: an update is charged the larger of
+ * the item before and after in 1 KB units, a spill adds its ledger write, and a late write is a
+ * transaction (every item charged twice) of the summary item and a ledger range item.
+ */
+export function estimatedWriteUnits(state: AccountState, plan: WritePlan): number {
+  const before = stateBytes(state);
+  if (plan.kind === "late") {
+    const ledgerBytes = plan.records.reduce((sum, record) => sum + utf8Bytes(record.eventId), 0);
+    return 2 * (Math.ceil(before / KB) + Math.ceil(ledgerBytes / KB));
+  }
+  const after = before + newMarkBytes(state, plan.records);
+  const summaryUnits = Math.ceil(Math.max(before, after, 1) / KB);
+  if (!plan.spill) return summaryUnits;
+  const spilledBytes = plan.spill.seconds.reduce(
+    (sum, second) => sum + bucketBytes(second, state.buckets.get(second) ?? []),
+    0,
+  );
+  return summaryUnits + Math.ceil(Math.max(spilledBytes, 1) / KB);
+}

@@ -1,4 +1,5 @@
 import type { AccountStateCache } from "./account-state-cache";
+import type { WriteBudget } from "./write-budget";
 
 export interface SummaryTables {
   summaryTableName: string;
@@ -26,6 +27,8 @@ export interface SummaryWriterOptions {
   /** Clock for the ledger's expires_at. */
   now?: () => Date;
   sleep?: (milliseconds: number) => Promise<void>;
+  /** Paces the writes to a share of the table's write capacity; unpaced when absent. */
+  budget?: WriteBudget;
 }
 
 /** Records of one account that could not be written; they must be reported as batch item failures. */

@@ -2,8 +2,11 @@
  * The verification's workload and the settings of the stacks it synthesizes. The summary tables get
  * 50 WCU so that 5,000 orders finish in minutes. With one write per account per batch that is no longer
  * throttled (measured: 0 throttled writes; the jest verification throttles direct-projection at 4 WCU).
- * At 15 WCU the hot accounts' larger items throttled queued-projection enough to push good messages
- * to the DLQ within 8 receives of a 3 s function, so the summaries lagged until a redrive; the queue takes batches of 100 like the stream; a 3 s function timeout makes
+ * At 15 WCU, before apply-summary paced its writes, throttling pushed 733 good messages of
+ * queued-projection to the DLQ within 8 receives of a 3 s function (5,294 throttled writes, 2,720 WCU
+ * against direct's 1,220); paced, 0 throttled writes and 993 WCU, but 186 good messages still reached
+ * the DLQ: a batch of 100 needs more than the 7.5 WU/s x 2.25 s one invocation may spend. The queue
+ * takes batches of 100 like the stream; a 3 s function timeout makes
  * failed SQS messages come back after 19 s (6 x 3 + 1) instead of 181 s.
  * Every delivery that does not end in a delete counts a receive: with the hostile preset about one in
  * ten (5% redeliveries, 5% injected failures, plus throttling), so at the default maxReceiveCount of 5

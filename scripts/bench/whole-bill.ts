@@ -16,6 +16,7 @@ import { DeleteQueueCommand, type Message, SQSClient } from "@aws-sdk/client-sqs
 import type { DynamoDBRecord, SQSRecord } from "aws-lambda";
 import Big from "big.js";
 import { summaryDeltaOf } from "../../functions/domain/summary-delta";
+import { WRITE_BUDGET_VARIABLE } from "../../functions/summary/write-budget";
 import {
   type Dollars,
   dollarsPerMillionOrders,
@@ -196,10 +197,24 @@ async function readStream(streams: DynamoDBStreamsClient, streamArn: string): Pr
 }
 
 /** The bench is the event source mappings (it forms the batches itself, in simulated time): none runs locally. */
-function withMappingsDisabled(stack: SynthesizedStack): SynthesizedStack {
+/**
+ * The bench runs the functions itself, and its DynamoDB endpoint meters without throttling: it measures
+ * what each order costs, not how fast the capacity lets it through (section 2 derives that). So
+ * apply-summary's write budget is lifted: pacing only delays writes, and here it would stretch a run
+ * to the capacity's pace and fail work the budget could not pay for before the invocation's deadline.
+ */
+const UNPACED_WRITE_UNITS_PER_SECOND = "1000000";
+
+function asBenchRunsIt(stack: SynthesizedStack): SynthesizedStack {
   const document = structuredClone(stack.document);
   for (const mapping of Object.values(document.resource?.aws_lambda_event_source_mapping ?? {})) {
     mapping.enabled = false;
+  }
+  for (const fn of Object.values(document.resource?.aws_lambda_function ?? {})) {
+    const variables = (fn.environment as { variables?: Record<string, string> } | undefined)?.variables;
+    if (variables?.[WRITE_BUDGET_VARIABLE] !== undefined) {
+      variables[WRITE_BUDGET_VARIABLE] = UNPACED_WRITE_UNITS_PER_SECOND;
+    }
   }
   return { ...stack, document };
 }
@@ -286,7 +301,7 @@ export async function measureRun(
   let stack: RunningStack | undefined;
   try {
     stack = await startStack(
-      withMappingsDisabled(scenario.synthesized),
+      asBenchRunsIt(scenario.synthesized),
       { dynamodbEndpoint: proxy.dynamodbEndpoint, sqsEndpoint: proxy.sqsEndpoint },
       { port: 0, functionLogs: "silent" },
     );

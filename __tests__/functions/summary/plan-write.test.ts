@@ -9,6 +9,7 @@ import {
 } from "../../../functions/summary/account-state";
 import { MAX_RECORDS_PER_WRITE } from "../../../functions/summary/ledger";
 import {
+  estimatedWriteUnits,
   planAccountWrite,
   SPILL_ABOVE_BYTES,
   SPILL_DOWN_TO_BYTES,
@@ -136,5 +137,29 @@ describe("account state", () => {
 
   it("an absent item is version 0 with no watermark", () => {
     expect(stateOfItem("a", undefined)).toMatchObject({ spilledThrough: 0, version: 0, buckets: new Map() });
+  });
+});
+
+describe("estimated write units, what the write budget charges before a write", () => {
+  test("a small item costs one unit, a larger one its size in 1 KB units, before or after the write", () => {
+    const small = stateWith(1, 2);
+    const step = planAccountWrite(small, [record(50, T0 + 5)]);
+    expect(step.next && estimatedWriteUnits(small, step.next)).toBe(1);
+    const large = stateWith(2, 40, T0, 0, 7);
+    expect(stateBytes(large)).toBeGreaterThan(2048);
+    const late = planAccountWrite({ ...large, spilledThrough: T0 + 10 }, [record(60, T0 + 3)]);
+    // A transaction: the 3 KB summary item and a ledger range item, each charged twice.
+    expect(late.next?.kind).toBe("late");
+    expect(late.next && estimatedWriteUnits({ ...large, spilledThrough: T0 + 10 }, late.next)).toBe(8);
+  });
+
+  test("a spill adds the ledger write of the spilled marks", () => {
+    const state = stateWith(3, 10);
+    const step = planAccountWrite(state, [record(90, T0 + 10)]);
+    expect(step.next?.kind === "summary" && step.next.spill).toBeTruthy();
+    // The item before the write is just over 1 KB (2 units); the spilled marks fit one ledger unit.
+    expect(stateBytes(state)).toBeGreaterThan(1024);
+    expect(stateBytes(state)).toBeLessThan(2048 - 100);
+    expect(step.next && estimatedWriteUnits(state, step.next)).toBe(3);
   });
 });

@@ -34,6 +34,8 @@ export function handlerOnDynamoDbLocal<H>(load: () => Promise<{ handler: H }>): 
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
         SUMMARY_TABLE_NAME: context.tables.summaryTableName,
         LEDGER_TABLE_NAME: context.tables.ledgerTableName,
+        // apply-summary's write budget: high enough that these tests never wait on it.
+        SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
       }),
     );
     context.handler = (await load()).handler;

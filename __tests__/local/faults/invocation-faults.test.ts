@@ -328,6 +328,7 @@ describe("redelivery after the visibility timeout", () => {
       environment: {
         SUMMARY_TABLE_NAME: tables.summary,
         LEDGER_TABLE_NAME: tables.ledger,
+        SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
       },
     });
