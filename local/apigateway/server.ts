@@ -41,6 +41,10 @@ export async function startRestApiServer(
   options: { port?: number; host?: string } = {},
 ): Promise<RunningRestApi> {
   const server = createRestApiServer(api, deps);
+  // Node's 5 s idle timeout races fetch's 4 s reuse timer on a loaded machine: a POST sent on a socket
+  // the server has just closed fails with ECONNRESET. Idle sockets live longer than any client keeps them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
