@@ -1,4 +1,5 @@
 import {
+  type _Record,
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
@@ -13,11 +14,11 @@ export interface StreamRecordKey {
 }
 
 /** Every record still in the stream (24 h retention), read from the start of every shard. */
-export async function readWholeStream(
+export async function readStreamRecords(
   streams: DynamoDBStreamsClient,
   streamArn: string,
-): Promise<StreamRecordKey[]> {
-  const records: StreamRecordKey[] = [];
+): Promise<_Record[]> {
+  const records: _Record[] = [];
   let exclusiveStartShardId: string | undefined;
   do {
     const { StreamDescription } = await streams.send(
@@ -33,14 +34,7 @@ export async function readWholeStream(
       );
       while (iterator) {
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        for (const record of page.Records ?? []) {
-          records.push({
-            accountid: record.dynamodb?.Keys?.accountid?.S ?? "",
-            vendorid: record.dynamodb?.Keys?.vendorid?.S ?? "",
-            sequenceNumber: record.dynamodb?.SequenceNumber ?? "",
-            eventName: record.eventName ?? "",
-          });
-        }
+        records.push(...(page.Records ?? []));
         const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
         if (open && (page.Records ?? []).length === 0) break;
         iterator = page.NextShardIterator;
@@ -49,6 +43,19 @@ export async function readWholeStream(
     exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
   } while (exclusiveStartShardId);
   return records;
+}
+
+/** The keys of every record still in the stream. */
+export async function readWholeStream(
+  streams: DynamoDBStreamsClient,
+  streamArn: string,
+): Promise<StreamRecordKey[]> {
+  return (await readStreamRecords(streams, streamArn)).map((record) => ({
+    accountid: record.dynamodb?.Keys?.accountid?.S ?? "",
+    vendorid: record.dynamodb?.Keys?.vendorid?.S ?? "",
+    sequenceNumber: record.dynamodb?.SequenceNumber ?? "",
+    eventName: record.eventName ?? "",
+  }));
 }
 
 /** True when `sequence` lies within [start, end] (stream sequence numbers are decimal integers). */

@@ -5,13 +5,7 @@
  * proxy charges every request as AWS does (BENCHMARKS.md, section 1).
  */
 import { DeleteTableCommand, DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
-import {
-  type _Record,
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from "@aws-sdk/client-dynamodb-streams";
+import { type _Record, DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { DeleteQueueCommand, type Message, SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord, SQSRecord } from "aws-lambda";
 import Big from "big.js";
@@ -43,6 +37,7 @@ import { startSqsLocal } from "../../local/sqs-local";
 import { type RunningStack, startStack } from "../../local/stack-runtime";
 import type { ProjectionSettings } from "../../local/terraform/projection-settings";
 import type { SynthesizedStack } from "../../local/terraform/terraform-document";
+import { readStreamRecords } from "../../local/verify/stream-reader";
 import { type Baseline, baselineHandler } from "./baseline-handlers";
 import { type Arrival, type Batching, streamBatches } from "./batching";
 import { pollQueue } from "./sqs-poller";
@@ -173,24 +168,9 @@ export async function startEmulators(prices: Prices): Promise<Emulators> {
   };
 }
 
+/** Every record of the details stream, in sequence order. */
 async function readStream(streams: DynamoDBStreamsClient, streamArn: string): Promise<_Record[]> {
-  const records: _Record[] = [];
-  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-  for (const shard of StreamDescription?.Shards ?? []) {
-    let { ShardIterator: iterator } = await streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: streamArn,
-        ShardId: shard.ShardId,
-        ShardIteratorType: "TRIM_HORIZON",
-      }),
-    );
-    while (iterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      records.push(...(page.Records ?? []));
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
+  const records = await readStreamRecords(streams, streamArn);
   return records.sort((a, b) =>
     Number(BigInt(a.dynamodb?.SequenceNumber ?? "0") - BigInt(b.dynamodb?.SequenceNumber ?? "0")),
   );

@@ -21,6 +21,7 @@ import {
   loadToolchain,
   REGION,
   runAsync,
+  runRehearsal,
   SETUP_STACK,
   STATE_BUCKET,
   type SynthesizedStack,
@@ -660,31 +661,7 @@ function markdown(report: CliReport): string {
   return lines.join("\n");
 }
 
-async function main(): Promise<void> {
-  process.stdout.on("error", () => {});
+if (require.main === module) {
   const rehearsal = new CliRehearsal();
-  let finishing: Promise<void> | undefined;
-  const finish = () => {
-    finishing ??= rehearsal.finish();
-    return finishing;
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (finishing) return;
-      rehearsal.report.failures.push(`interrupted by ${signal}`);
-      void finish().then(() => process.exit(130));
-    });
-  }
-  try {
-    await rehearsal.rehearse();
-  } catch (error) {
-    rehearsal.report.failures.push(
-      `rehearsal stopped: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    console.error(error);
-  }
-  await finish();
-  process.exit(rehearsal.report.ok ? 0 : 1);
+  void runRehearsal(rehearsal, () => rehearsal.rehearse());
 }
-
-if (require.main === module) void main();

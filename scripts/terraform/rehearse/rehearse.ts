@@ -881,10 +881,19 @@ function firstLine(text: string): string {
   return text.trim().split("\n")[0] ?? "";
 }
 
-async function main(): Promise<void> {
+/** What runRehearsal needs of a rehearsal: its cleanup and the report both write into. */
+export interface RunnableRehearsal {
+  readonly report: { failures: string[]; ok: boolean };
+  finish(): Promise<void>;
+}
+
+/**
+ * Runs a rehearsal's steps as a command: cleans up (moto stopped, report written) once, whether the steps
+ * finish, throw or are interrupted, and exits 0 only when the report passed.
+ */
+export async function runRehearsal(rehearsal: RunnableRehearsal, steps: () => Promise<void>): Promise<void> {
   // A closed pipe (`npm run rehearse | head`, or its reader stopped by Ctrl-C) must not stop the cleanup.
   process.stdout.on("error", () => {});
-  const rehearsal = new Rehearsal();
   let finishing: Promise<void> | undefined;
   const finish = () => {
     finishing ??= rehearsal.finish();
@@ -899,7 +908,7 @@ async function main(): Promise<void> {
     });
   }
   try {
-    await rehearsal.run();
+    await steps();
   } catch (error) {
     rehearsal.report.failures.push(
       `rehearsal stopped: ${error instanceof Error ? error.message : String(error)}`,
@@ -910,4 +919,7 @@ async function main(): Promise<void> {
   process.exit(rehearsal.report.ok ? 0 : 1);
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  const rehearsal = new Rehearsal();
+  void runRehearsal(rehearsal, () => rehearsal.run());
+}
