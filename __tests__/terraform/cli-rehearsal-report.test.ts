@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { CliReport } from "../../scripts/terraform/rehearse/cli";
 import { EMULATOR_GAPS } from "../../scripts/terraform/rehearse/emulator-gaps";
+import { REGION, STATE_BUCKET } from "../../scripts/terraform/rehearse/rehearse";
+import { loadConfig } from "../../stacks/config";
+import { stateKey } from "../../stacks/constructs/state-backend";
 
 const ROOT = join(__dirname, "..", "..");
 const REPORT = join(ROOT, "rehearsal", "cli", "report.json");
@@ -18,6 +21,8 @@ function loadReport(): CliReport {
 const report = loadReport();
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const APPLICATION_STACKS = ["direct-projection", "queued-projection"];
+/** The settings the rehearsal synthesizes with: the state keys follow from them. */
+const config = loadConfig({ AWS_REGION: REGION, CQRS_STATE_BUCKET: STATE_BUCKET });
 
 /**
  * A step's command as the README writes it: without what only the emulator or the offline provider needs
@@ -108,7 +113,7 @@ describe("npm run rehearse:cli (rehearsal/cli/report.json)", () => {
     expect(keys).toEqual(
       expect.arrayContaining([
         report.stateMove.stateKey,
-        ...APPLICATION_STACKS.map((s) => `cqrs-projections/dev/${s}.tfstate`),
+        ...APPLICATION_STACKS.map((s) => stateKey(config.state, config.environment, config.region, s)),
       ]),
     );
     // Released locks leave delete markers: the bucket holds more than current versions.
