@@ -20,15 +20,15 @@ import {
 } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import fc from "fast-check";
-import { apiTargetOf, callApi, getSummary, postOrder } from "../../local/load/api-client";
-import { type Order, randomOrder } from "../../local/load/orders";
-import { runLoad } from "../../local/load/run-load";
-import { localClientConfig } from "../../local/local-credentials";
-import { type LocalRuntime, startLocalRuntime } from "../../local/local-runtime";
-import { seededRandom } from "../../local/seeded-random";
-import { EXECUTE_API_SERVICE, signRequest } from "../../local/sigv4";
-import type { RunningStack } from "../../local/stack-runtime";
-import { readWholeStream } from "../../local/verify/stream-reader";
+import { localClientConfig } from "../../emulator/local-credentials";
+import { seededRandom } from "../../emulator/seeded-random";
+import { EXECUTE_API_SERVICE, signRequest } from "../../emulator/sigv4";
+import type { RunningStack } from "../../emulator/stack-runtime";
+import { apiTargetOf, callApi, getSummary, postOrder } from "../../tools/load/api-client";
+import { type Order, randomOrder } from "../../tools/load/orders";
+import { runLoad } from "../../tools/load/run-load";
+import { type LocalRuntime, startLocalRuntime } from "../../tools/local/local-runtime";
+import { readWholeStream } from "../../tools/verify/stream-reader";
 import { acceptedOrderDate, longPriceText, priceText, unicodeText } from "../support/order-arbitraries";
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { SYNTHESIS_SOURCES } from "../../local/synthesize";
+import { SYNTHESIS_SOURCES } from "../../tools/shared/synthesize";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
 

@@ -4,8 +4,9 @@
  * covers exactly the policy elements the stacks use (Allow/Deny, Action, Resource, and the two condition
  * operators of the queue policies); anything else fails the test rather than being guessed.
  */
-import { EXAMPLE_KMS_KEY_ARN } from "../../scripts/checkov/variants";
+
 import { REDRIVE_SOURCE_ACTIONS } from "../../stacks/constructs/dead-letter-redrive";
+import { EXAMPLE_KMS_KEY_ARN } from "../../tools/checkov/variants";
 import {
   defaultConfig,
   ref,

@@ -5,10 +5,10 @@
  */
 
 import { LEDGER_TTL_SECONDS } from "../../functions/summary/ledger";
-import { EXAMPLE_KMS_KEY_ARN, SCAN_VARIANTS } from "../../scripts/checkov/variants";
 import { loadConfig } from "../../stacks/config";
 import { FOURTEEN_DAYS_SECONDS, WORK_QUEUE_RETENTION_SECONDS } from "../../stacks/constructs/queue";
 import { visibilityTimeoutFor } from "../../stacks/queued-projection-stack";
+import { EXAMPLE_KMS_KEY_ARN, SCAN_VARIANTS } from "../../tools/checkov/variants";
 import {
   defaultConfig,
   ref,

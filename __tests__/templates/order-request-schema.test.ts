@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { javaFind } from "../../local/apigateway/java-regex";
-import { validateBody } from "../../local/apigateway/request-validation";
+import { javaFind } from "../../emulator/apigateway/java-regex";
+import { validateBody } from "../../emulator/apigateway/request-validation";
 import { acceptedOrderDate, daysInMonth } from "../support/order-arbitraries";
 
 const schema = JSON.parse(

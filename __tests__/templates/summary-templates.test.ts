@@ -1,4 +1,4 @@
-import { overriddenStatus } from "../../local/apigateway/vtl";
+import { overriddenStatus } from "../../emulator/apigateway/vtl";
 import { hostileStrings, render } from "./template-files";
 
 describe("summary-request.vtl", () => {

@@ -4,7 +4,7 @@ import {
   createTemplateContext,
   type RequestParameters,
   renderMappingTemplate,
-} from "../../local/apigateway/vtl";
+} from "../../emulator/apigateway/vtl";
 
 export function readTemplate(name: string): string {
   return readFileSync(join(__dirname, "..", "..", "templates", name), "utf8");

@@ -1,8 +1,8 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { createSqsLocalClient, type SqsLocal, startSqsLocal } from "../../../emulator/sqs-local";
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
 import { toQueueMessageBody } from "../../../functions/shared/queue-message";
-import { createSqsLocalClient, type SqsLocal, startSqsLocal } from "../../../local/sqs-local";
 import { lambdaLikeEnvironment, setEnvironment } from "../support/environment";
 import { createQueue, drainBodies } from "../support/queues";
 import { insertRecord, modifyRecord, removeRecord, sequenceNumberOf } from "../support/stream-records";

@@ -1,9 +1,9 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { createSqsLocalClient, type SqsLocal, startSqsLocal } from "../../../emulator/sqs-local";
 import {
   MAX_MESSAGES_PER_BATCH,
   sendMessageBatches,
 } from "../../../functions/forward-to-queue/send-message-batches";
-import { createSqsLocalClient, type SqsLocal, startSqsLocal } from "../../../local/sqs-local";
 import { createQueue, drainBodies } from "../support/queues";
 
 const messages = (count: number) =>

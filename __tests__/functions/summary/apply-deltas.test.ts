@@ -1,17 +1,17 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  createDynamoDbLocalClients,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from "../../../emulator/dynamodb-local";
+import { findFreePort } from "../../../emulator/free-port";
+import { localClientConfig } from "../../../emulator/local-credentials";
 import { Decimal } from "../../../functions/domain/decimal";
 import type { SummaryDelta } from "../../../functions/domain/types";
 import { AccountStateCache } from "../../../functions/summary/account-state-cache";
 import { applyDeltas } from "../../../functions/summary/apply-deltas";
 import { LEDGER_TTL_SECONDS } from "../../../functions/summary/ledger";
 import type { SummaryTables, SummaryWriterOptions } from "../../../functions/summary/types";
-import {
-  createDynamoDbLocalClients,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from "../../../local/dynamodb-local";
-import { findFreePort } from "../../../local/free-port";
-import { localClientConfig } from "../../../local/local-credentials";
 import {
   type RecordedCommand,
   recordCommands,

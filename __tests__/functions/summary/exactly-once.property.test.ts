@@ -3,6 +3,11 @@ import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
+import {
+  createDynamoDbLocalClients,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from "../../../emulator/dynamodb-local";
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
 import type { ItemImage } from "../../../functions/domain/types";
 import { chunk } from "../../../functions/shared/chunk";
@@ -11,11 +16,6 @@ import { AccountStateCache } from "../../../functions/summary/account-state-cach
 import { applyDeltas } from "../../../functions/summary/apply-deltas";
 import { type BatchRecordReader, projectBatch } from "../../../functions/summary/project-batch";
 import type { SummaryTables } from "../../../functions/summary/types";
-import {
-  createDynamoDbLocalClients,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from "../../../local/dynamodb-local";
 import { type OrderHistory, orderHistoryOf, summaryOfOrders } from "../support/order-history";
 import { createSummaryTables, expectMarksInvariant, readMarks, readSummary } from "../support/summary-tables";
 

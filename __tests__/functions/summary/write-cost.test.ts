@@ -1,15 +1,15 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  createDynamoDbLocalClients,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from "../../../emulator/dynamodb-local";
+import { seededRandom } from "../../../emulator/seeded-random";
 import { Decimal } from "../../../functions/domain/decimal";
 import type { SummaryDelta } from "../../../functions/domain/types";
 import { AccountStateCache } from "../../../functions/summary/account-state-cache";
 import { applyDeltas } from "../../../functions/summary/apply-deltas";
 import type { SummaryTables } from "../../../functions/summary/types";
-import {
-  createDynamoDbLocalClients,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from "../../../local/dynamodb-local";
-import { seededRandom } from "../../../local/seeded-random";
 import { createSummaryTables, expectMarksInvariant } from "../support/summary-tables";
 
 /**

@@ -1,4 +1,4 @@
-import { localCredentials, localRegion } from "../../../local/local-credentials";
+import { localCredentials, localRegion } from "../../../emulator/local-credentials";
 
 /** Sets variables on process.env and returns a function that restores the previous values. */
 export function setEnvironment(variables: Record<string, string | undefined>): () => void {

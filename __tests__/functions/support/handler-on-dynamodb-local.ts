@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { SummaryTables } from "../../../functions/summary/types";
 import {
   createDynamoDbLocalClients,
   type DynamoDbLocal,
   startDynamoDbLocal,
-} from "../../../local/dynamodb-local";
+} from "../../../emulator/dynamodb-local";
+import type { SummaryTables } from "../../../functions/summary/types";
 import { lambdaLikeEnvironment, setEnvironment } from "./environment";
 import { createSummaryTables } from "./summary-tables";
 

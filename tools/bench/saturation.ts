@@ -1,0 +1,95 @@
+import type { MappingSettings, ProjectionSettings } from "../shared/projection-settings";
+import { summaryWriterMapping } from "../shared/projection-settings";
+import type { CostRow } from "./whole-bill";
+
+/** Share of the remaining time the handlers keep back before giving up on throttled writes (functions/summary/apply-deltas.ts). */
+const DEADLINE_RESERVE = 0.25;
+
+export interface SaturationRow {
+  stack: string;
+  workload: string;
+  summaryWcu: number;
+  /** Measured: summary write units per order at the stated arrival rate (whole-bill section). */
+  measuredWcuPerOrder: number;
+  /** Derived: summary WCU / WCU per order. */
+  sustainedOrdersPerSecond: number;
+  /** Derived: write units one full batch needs, and what one invocation can get before its retry deadline. */
+  batchNeedsWcu: number;
+  invocationBudgetWcu: number;
+  /** Derived, at twice the sustained rate for 60 s. */
+  overload: OverloadRow;
+}
+
+export interface OverloadRow {
+  inputOrdersPerSecond: number;
+  seconds: number;
+  /** queued: messages waiting at the end of the overload; direct: stream records behind. */
+  backlogAtEnd: number;
+  /** Time to work the backlog off once the input drops to zero. */
+  drainSeconds: number;
+  /** direct: iterator age at the end of the overload. */
+  iteratorAgeAtEndSeconds: number;
+  /** When records or messages would start to be lost or dead-lettered if the overload went on. */
+  firstLoss: string;
+}
+
+/** Seconds an invocation keeps retrying throttled writes: its timeout less the reserve (at least 0.5 s). */
+function retryWindowSeconds(mapping: MappingSettings): number {
+  const timeout = mapping.functionTimeoutSeconds;
+  return timeout - Math.max(0.5, timeout * DEADLINE_RESERVE);
+}
+
+/**
+ * Where each stack saturates and what happens beyond, derived from the measured summary write units per
+ * order (default settings) and the synthesized capacities, batch sizes, timeouts, visibility timeout and
+ * maxReceiveCount.
+ */
+export function deriveSaturation(
+  settings: ProjectionSettings,
+  costRows: CostRow[],
+  scenarioLabel: string,
+): SaturationRow[] {
+  const mapping = summaryWriterMapping(settings);
+  const wcu = settings.summaryTable.writeCapacity;
+  return costRows
+    .filter((row) => row.stack === scenarioLabel && row.default === undefined)
+    .map((row) => {
+      const sustained = wcu / row.summaryWriteUnitsPerOrder;
+      const concurrency = mapping.source === "sqs" ? (mapping.maximumConcurrency ?? 1) : 1;
+      const batchNeedsWcu = row.summaryWriteUnitsPerOrder * mapping.batchSize;
+      const invocationBudgetWcu = (wcu / concurrency) * retryWindowSeconds(mapping);
+      const input = 2 * sustained;
+      const seconds = 60;
+      const backlog = (input - sustained) * seconds;
+      const drainSeconds = backlog / sustained;
+      let firstLoss: string;
+      if (settings.queue) {
+        const q = settings.queue;
+        firstLoss =
+          batchNeedsWcu <= invocationBudgetWcu
+            ? `none from throttling (a batch fits one invocation's budget); waiting messages are deleted after ${Math.round(q.messageRetentionSeconds / 86400)} days, i.e. beyond a backlog of ${Math.round(sustained * q.messageRetentionSeconds).toLocaleString("en-US")} messages`
+            : `receives fail partially; a message can reach the DLQ after ${q.maxReceiveCount} failed receives, about ${Math.round((q.maxReceiveCount - 1) * q.visibilityTimeoutSeconds + retryWindowSeconds(mapping))} s after it is first received`;
+      } else {
+        const maxAge = mapping.maximumRecordAgeSeconds ?? 86_400;
+        const ageGrowth = 1 - sustained / input;
+        firstLoss = `records older than ${maxAge} s go to the on-failure destination: after ${Math.round(maxAge / ageGrowth)} s of this overload`;
+      }
+      return {
+        stack: scenarioLabel,
+        workload: row.workload,
+        summaryWcu: wcu,
+        measuredWcuPerOrder: row.summaryWriteUnitsPerOrder,
+        sustainedOrdersPerSecond: Math.round(sustained * 10) / 10,
+        batchNeedsWcu: Math.round(batchNeedsWcu * 10) / 10,
+        invocationBudgetWcu: Math.round(invocationBudgetWcu * 10) / 10,
+        overload: {
+          inputOrdersPerSecond: Math.round(input * 10) / 10,
+          seconds,
+          backlogAtEnd: Math.round(backlog),
+          drainSeconds: Math.round(drainSeconds),
+          iteratorAgeAtEndSeconds: settings.queue ? 0 : Math.round(seconds * (1 - sustained / input)),
+          firstLoss,
+        },
+      };
+    });
+}
