@@ -48,7 +48,7 @@ export type WorkloadName = (typeof WORKLOADS)[number];
 export const ZIPF_ACCOUNTS = 10_000;
 export const ZIPF_EXPONENT = 1.1;
 
-/** One row of tools/bench/results.json's `cost` (field names as the issue specifies them). */
+/** One row of tools/bench/results.json's `cost` (its field names are published: readers of the file rely on them). */
 export interface CostRow {
   stack: string;
   workload: WorkloadName;
@@ -61,7 +61,7 @@ export interface CostRow {
   lowerBoundWriteUnitsPerOrder: number;
   exact: boolean;
   default?: false;
-  /** What the row is made of, beyond the issue's fields. */
+  /** What the row is made of, beyond the published fields. */
   detail: CostDetail;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
 
-/** The `cost` rows of tools/bench/results.json, as the issue that asked for them names their fields. */
+/** The `cost` rows of tools/bench/results.json, with the field names readers of the file rely on. */
 const costRowSchema = {
   type: "object",
   required: [
@@ -60,7 +60,7 @@ const results = JSON.parse(
   readFileSync(path.join(__dirname, "..", "..", "..", "tools", "bench", "results.json"), "utf8"),
 ) as { cost?: CostRow[] };
 
-it("tools/bench/results.json has a cost array whose rows carry the issue's fields", () => {
+it("tools/bench/results.json has a cost array whose rows carry the published fields", () => {
   const validate = new Ajv({ allErrors: true }).compile({ type: "array", minItems: 1, items: costRowSchema });
   expect(validate(results.cost)).toBe(true);
   expect(validate.errors ?? []).toEqual([]);
