@@ -4,7 +4,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { type RunningRestApi, startRestApiServer } from "./apigateway";
 import { type CapacityTable, type FaultCounters, FaultInjection } from "./faults";
 import { orderMutationSource } from "./faults/fault-injection";
-import { acceptedOrderKey, OrderMutator } from "./faults/order-mutations";
+import { type AcceptedItems, ItemMutator } from "./faults/item-mutations";
 import type { FunctionLogs, LocalFunction } from "./lambda";
 import { localClientConfig, localCredentials } from "./local-credentials";
 import { generateCallerCredentials } from "./provision/caller-credentials";
@@ -38,6 +38,8 @@ export interface StartStackOptions {
   capacityProxy?: { addTables(tables: Iterable<CapacityTable>): void };
   /** Where the functions' stdout/stderr goes. Default "inherit". */
   functionLogs?: FunctionLogs;
+  /** Which items the API accepted, for the order mutation faults; required when they are on. */
+  acceptedItems?: AcceptedItems;
 }
 
 /** What a client signs `AWS_IAM` requests with. */
@@ -133,9 +135,17 @@ export async function startStack(
   const signing = auth === "iam" ? { region, credentials: generateCallerCredentials() } : null;
   if (signing) stage.iam = { region, credentials: [signing.credentials] };
   const mutation = faults.orderMutation(stack.name);
+  const accepted = options.acceptedItems;
+  if (mutation && !accepted) {
+    throw new UnsupportedConfigurationError(
+      `stack ${stack.name}: the order mutation faults need startStack's acceptedItems option`,
+    );
+  }
   const detailsTable = tables.find((table) => table.streamArn !== undefined);
   const mutator =
-    mutation && detailsTable ? new OrderMutator(dynamodb, detailsTable.name, options.log) : undefined;
+    mutation && accepted && detailsTable
+      ? new ItemMutator(dynamodb, detailsTable.name, accepted.overwrite, options.log)
+      : undefined;
   const api = await startRestApiServer(
     stage,
     {
@@ -150,7 +160,7 @@ export async function startStack(
       },
       onExchange: mutator
         ? (request, result) => {
-            const key = acceptedOrderKey(request, result);
+            const key = accepted?.keyOf(request, result);
             const change = key && mutation?.();
             if (key && change) mutator.mutate(key, change);
           }

@@ -11,7 +11,7 @@ import {
   validateFaultSettings,
 } from "./fault-settings";
 import { invocationFaultMiddleware } from "./invocation-fault-middleware";
-import type { OrderMutation } from "./order-mutations";
+import type { OrderMutation } from "./item-mutations";
 
 const INVOCATION_FAULTS: readonly InvocationFault[] = [
   "crashBeforeWrite",

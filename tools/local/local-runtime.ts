@@ -18,6 +18,7 @@ import {
 } from "../../emulator/terraform/terraform-document";
 import { DEFAULT_STATE_DIR, stackEndpoints, writeEndpointsFile } from "../shared/endpoints-file";
 import { DEFAULT_OUTDIR, synthesize, synthIsStale } from "../shared/synthesize";
+import { ACCEPTED_ORDERS } from "./accepted-orders";
 
 export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   "direct-projection": 4010,
@@ -176,6 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             faults,
             capacityProxy,
             functionLogs: options.functionLogs,
+            acceptedItems: ACCEPTED_ORDERS,
           },
         ),
       );
