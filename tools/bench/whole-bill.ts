@@ -21,7 +21,6 @@ import {
   meterTotals,
   startMeteringProxy,
 } from "../../emulator/cost/metering-proxy";
-import { functionMemory } from "../../emulator/cost/stack-bill";
 import { startDynamoDbLocal } from "../../emulator/dynamodb-local";
 import { toLambdaDynamoDbRecord } from "../../emulator/event-sources/dynamodb-stream-record";
 import { findFreePort } from "../../emulator/free-port";
@@ -37,6 +36,7 @@ import { apiTargetOf, postOrder } from "../load/api-client";
 import { inParallel } from "../load/in-parallel";
 import { randomOrder } from "../load/orders";
 import type { ProjectionSettings } from "../shared/projection-settings";
+import { functionMemory } from "../shared/stack-bill";
 import { readStreamRecords } from "../verify/stream-reader";
 import { type Baseline, baselineHandler } from "./baseline-handlers";
 import { type Arrival, type Batching, streamBatches } from "./batching";

@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { readPrices } from "../../emulator/cost/charges";
-import { functionMemory, StackBill, type StackCost } from "../../emulator/cost/stack-bill";
 import { localClientConfig } from "../../emulator/local-credentials";
 import { PRICES_FILE } from "../bench/prices";
 import { type ApiTarget, apiTargetOf, getSummary } from "../load/api-client";
@@ -14,6 +13,7 @@ import { startLocalRuntime } from "../local/local-runtime";
 import { DEFAULT_STATE_DIR } from "../shared/endpoints-file";
 import { describeMachine, type MachineDescription } from "../shared/machine";
 import { type ProjectionSettings, projectionSettings } from "../shared/projection-settings";
+import { functionMemory, StackBill, type StackCost } from "../shared/stack-bill";
 import { type StackSample, StackSampler } from "./sampler";
 import { planTraffic, sendTraffic, TrafficLog } from "./traffic";
 

@@ -1,7 +1,12 @@
-import type { LocalFunction } from "../lambda";
-import type { StackModel } from "../terraform/stack-model";
-import { type Dollars, dollarsPerMillionOrders, lambdaGbSeconds, type Prices } from "./charges";
-import { type Meters, meterTotals } from "./metering-proxy";
+import {
+  type Dollars,
+  dollarsPerMillionOrders,
+  lambdaGbSeconds,
+  type Prices,
+} from "../../emulator/cost/charges";
+import { type Meters, meterTotals } from "../../emulator/cost/metering-proxy";
+import type { LocalFunction } from "../../emulator/lambda";
+import type { StackModel } from "../../emulator/terraform/stack-model";
 
 /** What one stack spent per order, as AWS would bill it. */
 export interface StackCost {
