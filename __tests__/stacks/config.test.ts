@@ -142,6 +142,48 @@ describe("loadConfig", () => {
     for (const { variable } of SETTINGS) expect(readme).toMatch(new RegExp(`\\|\\s*\`${variable}\`\\s*\\|`));
   });
 
+  /** Settings read, or read over their whole range, only with another setting. */
+  const ENABLED_BY: Readonly<Record<string, Record<string, string>>> = {
+    CQRS_WAF_RATE_LIMIT: { CQRS_WAF: "true" },
+    CQRS_API_KEY_THROTTLE_RATE: { CQRS_API_AUTH: "api_key" },
+    CQRS_API_KEY_THROTTLE_BURST: { CQRS_API_AUTH: "api_key" },
+    CQRS_API_KEY_QUOTA_LIMIT: { CQRS_API_AUTH: "api_key" },
+    CQRS_API_KEY_QUOTA_PERIOD: { CQRS_API_AUTH: "api_key" },
+    CQRS_QUEUE_BATCH_WINDOW_SECONDS: { CQRS_QUEUE_BATCH_SIZE: "10" },
+  };
+  const read = (variable: string, value: string) => () =>
+    loadConfig({ ...ENABLED_BY[variable], [variable]: value });
+
+  test.each(
+    SETTINGS.filter((s) => s.accepts.kind === "integer").map((s) => [s.variable, s.accepts] as const),
+  )("%s is parsed with its declared range", (variable, accepts) => {
+    if (accepts.kind !== "integer") throw new Error("integer settings only");
+    const { min, max, only } = accepts;
+    for (const outside of [min - 1, max + 1]) {
+      expect(read(variable, String(outside))).toThrow(
+        `${variable} must be an integer from ${min} to ${max}, got "${outside}"`,
+      );
+    }
+    for (const inside of only ?? [min, max]) expect(read(variable, String(inside))).not.toThrow();
+  });
+
+  test.each(SETTINGS.filter((s) => s.accepts.kind === "choice").map((s) => [s.variable, s.accepts] as const))(
+    "%s accepts exactly its declared values",
+    (variable, accepts) => {
+      if (accepts.kind !== "choice") throw new Error("choice settings only");
+      for (const value of accepts.values) expect(read(variable, value)).not.toThrow();
+      expect(read(variable, "maybe")).toThrow(
+        `${variable} must be one of ${accepts.values.join(", ")}, got "maybe"`,
+      );
+    },
+  );
+
+  test("every declared default is accepted by its own setting", () => {
+    for (const { variable, defaultValue } of SETTINGS) {
+      if (defaultValue) expect(read(variable, defaultValue)).not.toThrow();
+    }
+  });
+
   test("setting names are unique and all AWS_REGION or CQRS_*", () => {
     const variables = SETTINGS.map((s) => s.variable);
     expect(new Set(variables).size).toBe(variables.length);
