@@ -67,8 +67,9 @@ export function renderConfigurationReference(): string {
     "",
     "## Not stack settings",
     "",
-    "The local runtime's own variables (ports, fault injection: `CQRS_LOCAL_*`, `CQRS_FAULT_*`) change how",
-    "`npm start` runs the synthesized stacks, not what is synthesized: see [local-runtime.md](local-runtime.md).",
+    "Variables the tools read change how the stacks are run or proven, not what is synthesized: the local",
+    "runtime's ports and fault injection (`CQRS_LOCAL_*`, `CQRS_FAULT_*`: [local-runtime.md](local-runtime.md)) and",
+    "the Terraform toolchain's cache (`CQRS_TOOLCHAIN_CACHE`: [terraform.md](terraform.md)).",
     "",
   ].join("\n");
 }
