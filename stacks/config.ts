@@ -119,6 +119,12 @@ export const LOG_RETENTION_DAYS = [
 /** Largest batch size Lambda accepts for a DynamoDB stream or an SQS event source mapping. */
 export const MAX_RECORDS_PER_BATCH = 10_000;
 
+/** Largest SQS batch Lambda takes without a batching window. */
+const SQS_BATCH_WITHOUT_WINDOW = 10;
+
+/** Environment names that get production defaults (deletion protection on). */
+export const PRODUCTION_ENVIRONMENT = /^(prod|prd|production)(-|$)/;
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -128,241 +134,357 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Describes one setting: the variable, its default and how to parse it. Also drives the README table. */
-export interface SettingSpec {
-  readonly variable: string;
-  readonly defaultValue: string;
+/**
+ * What a setting accepts. Its parser checks exactly this, and docs/configuration.md is written from it
+ * (`npm run docs:config`).
+ */
+export type Accepts =
+  /** An integer from min to max; with `only`, one of those values. */
+  | {
+      readonly kind: "integer";
+      readonly min: number;
+      readonly max: number;
+      readonly only?: readonly number[];
+    }
+  | { readonly kind: "choice"; readonly values: readonly string[] }
+  /** Text matching the pattern; `text` says what that is, in error messages and the docs. */
+  | { readonly kind: "pattern"; readonly pattern: RegExp; readonly text: string }
+  /** Comma-separated entries, each matching the pattern. */
+  | { readonly kind: "list"; readonly pattern: RegExp; readonly text: string };
+
+const integerFrom = (min: number, max: number, only?: readonly number[]) =>
+  ({ kind: "integer", min, max, only }) as const;
+const choice = <const T extends readonly string[]>(values: T) => ({ kind: "choice", values }) as const;
+const FLAG = choice(["true", "false"]);
+const pattern = (regex: RegExp, text: string) => ({ kind: "pattern", pattern: regex, text }) as const;
+
+interface Declaration {
+  /** Used when the variable is unset or blank; "" means no value. */
+  readonly defaultValue?: string;
+  /** The setting whose value is the default, instead of `defaultValue`. */
+  readonly defaultFrom?: string;
+  readonly accepts: Accepts;
   readonly description: string;
 }
 
-export const SETTINGS: readonly SettingSpec[] = [
-  { variable: "AWS_REGION", defaultValue: "us-east-1", description: "Region of every resource." },
-  {
-    variable: "CQRS_ENVIRONMENT",
+const REGION = pattern(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region name such as us-east-1");
+const CAPACITY = integerFrom(1, 40000);
+const BATCH_WINDOW = integerFrom(0, 300);
+
+/**
+ * Every setting of the stacks, declared once: variable, default, what it accepts and what it means.
+ * loadConfig parses each with what is declared here; docs/configuration.md lists them in this order.
+ */
+const DECLARED = {
+  AWS_REGION: { defaultValue: "us-east-1", accepts: REGION, description: "Region of every resource." },
+  CQRS_ENVIRONMENT: {
     defaultValue: "dev",
+    accepts: pattern(
+      /^[a-z][a-z0-9-]{0,15}$/,
+      "1-16 lowercase letters, digits or hyphens starting with a letter",
+    ),
     description: "Environment name: part of resource names, tags and the state key.",
   },
-  {
-    variable: "CQRS_STATE_BUCKET",
+  CQRS_STATE_BUCKET: {
     defaultValue: PLACEHOLDER_STATE_BUCKET,
+    accepts: pattern(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
+    ),
     description: "S3 bucket holding Terraform state (placeholder until you set it).",
   },
-  {
-    variable: "CQRS_STATE_REGION",
-    defaultValue: "(AWS_REGION)",
+  CQRS_STATE_REGION: {
+    defaultFrom: "AWS_REGION",
+    accepts: REGION,
     description: "Region of the state bucket.",
   },
-  {
-    variable: "CQRS_STATE_KEY_PREFIX",
+  CQRS_STATE_KEY_PREFIX: {
     defaultValue: "cqrs-projections",
+    accepts: pattern(
+      /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+      "a key prefix of letters, digits, '.', '_', '-' and '/' without leading or trailing '/'",
+    ),
     description: "State key is `<prefix>/<environment>/<region>/<stack>.tfstate`.",
   },
-  { variable: "CQRS_STAGE_NAME", defaultValue: "dev", description: "API Gateway stage name." },
-  {
-    variable: "CQRS_API_THROTTLE_RATE",
+  CQRS_STAGE_NAME: {
+    defaultValue: "dev",
+    accepts: pattern(/^[A-Za-z0-9_-]{1,128}$/, "1-128 letters, digits, '_' or '-'"),
+    description: "API Gateway stage name.",
+  },
+  CQRS_API_THROTTLE_RATE: {
     defaultValue: "100",
+    accepts: integerFrom(1, 10000),
     description: "Stage steady-state requests/second.",
   },
-  { variable: "CQRS_API_THROTTLE_BURST", defaultValue: "200", description: "Stage burst limit (requests)." },
-  {
-    variable: "CQRS_API_AUTH",
+  CQRS_API_THROTTLE_BURST: {
+    defaultValue: "200",
+    accepts: integerFrom(1, 5000),
+    description: "Stage burst limit (requests).",
+  },
+  CQRS_API_AUTH: {
     defaultValue: "iam",
-    description: "Every method: `iam` (SigV4), `api_key` or `none` (open); see Authentication.",
+    accepts: choice(API_AUTH_MODES),
+    description:
+      "Every method: `iam` (SigV4), `api_key` or `none` (open); see [Authentication](api.md#authentication).",
   },
-  {
-    variable: "CQRS_API_KEY_THROTTLE_RATE",
-    defaultValue: "(CQRS_API_THROTTLE_RATE)",
-    description: "`api_key`: usage plan steady-state requests/second of the client key (1-10000).",
+  CQRS_API_KEY_THROTTLE_RATE: {
+    defaultFrom: "CQRS_API_THROTTLE_RATE",
+    accepts: integerFrom(1, 10000),
+    description: "`api_key` only: usage plan steady-state requests/second of the client key.",
   },
-  {
-    variable: "CQRS_API_KEY_THROTTLE_BURST",
-    defaultValue: "(CQRS_API_THROTTLE_BURST)",
-    description: "`api_key`: usage plan burst limit of the client key (1-5000).",
+  CQRS_API_KEY_THROTTLE_BURST: {
+    defaultFrom: "CQRS_API_THROTTLE_BURST",
+    accepts: integerFrom(1, 5000),
+    description: "`api_key` only: usage plan burst limit of the client key.",
   },
-  {
-    variable: "CQRS_API_KEY_QUOTA_LIMIT",
+  CQRS_API_KEY_QUOTA_LIMIT: {
     defaultValue: "100000",
-    description: "`api_key`: requests the client key may make per quota period (1-1000000000).",
+    accepts: integerFrom(1, 1_000_000_000),
+    description: "`api_key` only: requests the client key may make per quota period.",
   },
-  {
-    variable: "CQRS_API_KEY_QUOTA_PERIOD",
+  CQRS_API_KEY_QUOTA_PERIOD: {
     defaultValue: "DAY",
-    description: "`api_key`: quota period, `DAY`, `WEEK` or `MONTH`.",
+    accepts: choice(QUOTA_PERIODS),
+    description: "`api_key` only: quota period.",
   },
-  {
-    variable: "CQRS_LOG_RETENTION_DAYS",
+  CQRS_LOG_RETENTION_DAYS: {
     defaultValue: "30",
-    description: "Retention of every log group (a value CloudWatch Logs accepts).",
+    accepts: integerFrom(1, 3653, LOG_RETENTION_DAYS),
+    description: "Retention of every log group, in days (the values CloudWatch Logs accepts).",
   },
-  {
-    variable: "CQRS_FUNCTION_TIMEOUT_SECONDS",
+  CQRS_FUNCTION_TIMEOUT_SECONDS: {
     defaultValue: "30",
-    description: "Timeout of every Lambda function (1-900).",
+    accepts: integerFrom(1, 900),
+    description: "Timeout of every Lambda function.",
   },
-  {
-    variable: "CQRS_STREAM_BATCH_SIZE",
+  CQRS_STREAM_BATCH_SIZE: {
     defaultValue: "100",
-    description: `Stream records per invocation (1-${MAX_RECORDS_PER_BATCH}).`,
+    accepts: integerFrom(1, MAX_RECORDS_PER_BATCH),
+    description: "Stream records per invocation.",
   },
-  {
-    variable: "CQRS_STREAM_BATCH_WINDOW_SECONDS",
+  CQRS_STREAM_BATCH_WINDOW_SECONDS: {
     defaultValue: "1",
-    description: "Stream batching window (0-300).",
+    accepts: BATCH_WINDOW,
+    description: "Stream batching window.",
   },
-  {
-    variable: "CQRS_STREAM_MAX_RETRY_ATTEMPTS",
+  CQRS_STREAM_MAX_RETRY_ATTEMPTS: {
     defaultValue: "5",
-    description: "Retries of a failing stream batch before it goes to the on-failure destination (0-10000).",
+    accepts: integerFrom(0, 10000),
+    description: "Retries of a failing stream batch before it goes to the on-failure destination.",
   },
-  {
-    variable: "CQRS_STREAM_MAX_RECORD_AGE_SECONDS",
+  CQRS_STREAM_MAX_RECORD_AGE_SECONDS: {
     defaultValue: "3600",
-    description: "Oldest stream record still processed (60-604800).",
+    accepts: integerFrom(60, 604800),
+    description: "Oldest stream record still processed.",
   },
-  {
-    variable: "CQRS_DIRECT_SUMMARY_RCU",
+  CQRS_DIRECT_SUMMARY_RCU: {
     defaultValue: "2",
+    accepts: CAPACITY,
     description: "direct-projection: summary table read capacity.",
   },
-  {
-    variable: "CQRS_DIRECT_SUMMARY_WCU",
+  CQRS_DIRECT_SUMMARY_WCU: {
     defaultValue: "2",
+    accepts: CAPACITY,
     description: "direct-projection: summary table write capacity.",
   },
-  {
-    variable: "CQRS_QUEUED_SUMMARY_RCU",
+  CQRS_QUEUED_SUMMARY_RCU: {
     defaultValue: "2",
+    accepts: CAPACITY,
     description: "queued-projection: summary table read capacity.",
   },
-  {
-    variable: "CQRS_QUEUED_SUMMARY_WCU",
+  CQRS_QUEUED_SUMMARY_WCU: {
     defaultValue: "5",
+    accepts: CAPACITY,
     description: "queued-projection: summary table write capacity.",
   },
-  {
-    variable: "CQRS_QUEUE_MAX_RECEIVE_COUNT",
+  CQRS_QUEUE_MAX_RECEIVE_COUNT: {
     defaultValue: "5",
-    description: "queued-projection: receives before a message moves to the DLQ (1-1000).",
+    accepts: integerFrom(1, 1000),
+    description: "queued-projection: receives before a message moves to the DLQ.",
   },
-  {
-    variable: "CQRS_QUEUE_BATCH_SIZE",
+  CQRS_QUEUE_BATCH_SIZE: {
     defaultValue: "100",
-    description: `queued-projection: messages per apply-summary invocation (1-${MAX_RECORDS_PER_BATCH}).`,
+    accepts: integerFrom(1, MAX_RECORDS_PER_BATCH),
+    description: "queued-projection: messages per apply-summary invocation.",
   },
-  {
-    variable: "CQRS_QUEUE_BATCH_WINDOW_SECONDS",
+  CQRS_QUEUE_BATCH_WINDOW_SECONDS: {
     defaultValue: "1",
-    description: "queued-projection: SQS batching window (0-300; at least 1 when batch size > 10).",
+    accepts: BATCH_WINDOW,
+    description: `queued-projection: SQS batching window; at least 1 when \`CQRS_QUEUE_BATCH_SIZE\` is above ${SQS_BATCH_WITHOUT_WINDOW}.`,
   },
-  {
-    variable: "CQRS_ALARM_TOPIC_ARN",
+  CQRS_ALARM_TOPIC_ARN: {
     defaultValue: "",
-    description: "SNS topic ARN notified by every alarm (none when empty).",
+    accepts: pattern(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+      "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
+    ),
+    description: "SNS topic notified by every alarm (none when empty).",
   },
-  {
-    variable: "CQRS_QUEUE_MAX_CONCURRENCY",
+  CQRS_QUEUE_MAX_CONCURRENCY: {
     defaultValue: "2",
-    description: "queued-projection: maximum concurrent apply-summary invocations (2-1000).",
+    accepts: integerFrom(2, 1000),
+    description: "queued-projection: maximum concurrent apply-summary invocations.",
   },
-  {
-    variable: "CQRS_API_ACCESS_LOGS",
+  CQRS_API_ACCESS_LOGS: {
     defaultValue: "on",
+    accepts: choice(["on", "off"]),
     description:
       "`on`: stage access logs and ERROR execution logs (the account needs API Gateway's CloudWatch role: account-setup); `off`: none.",
   },
-  {
-    variable: "CQRS_WAF",
+  CQRS_WAF: {
     defaultValue: "false",
+    accepts: FLAG,
     description: "`true`: a WAFv2 web ACL on the stage: per-IP rate limit, AWS managed rule groups, logs.",
   },
-  {
-    variable: "CQRS_WAF_RATE_LIMIT",
+  CQRS_WAF_RATE_LIMIT: {
     defaultValue: "1000",
-    description:
-      "With `CQRS_WAF`: requests one IP may make per 5 minutes before it is blocked (10-2000000000).",
+    accepts: integerFrom(10, 2_000_000_000),
+    description: "With `CQRS_WAF`: requests one IP may make per 5 minutes before it is blocked.",
   },
-  {
-    variable: "CQRS_KMS_KEY_ARN",
+  CQRS_KMS_KEY_ARN: {
     defaultValue: "",
+    accepts: pattern(
+      /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+      "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; not an alias)",
+    ),
     description:
-      "Customer managed KMS key (key ARN, same region) of every table and queue; empty: AWS-managed key (tables), SQS-managed SSE (queues).",
+      "Customer managed KMS key of every table and queue, in `AWS_REGION` (a key id or a multi-Region `mrk-` id); empty: AWS-managed key (tables), SQS-managed SSE (queues).",
   },
-  {
-    variable: "CQRS_DETAILS_DELETION_PROTECTION",
+  CQRS_DETAILS_DELETION_PROTECTION: {
     defaultValue: "auto",
+    accepts: choice(["auto", "on", "off"]),
     description:
-      "Deletion protection of the details table: `on`, `off`, or `auto` (on when CQRS_ENVIRONMENT is `prod`, `prd`, `production` or starts with one of them and `-`).",
+      "Deletion protection of the details table; `auto`: on when `CQRS_ENVIRONMENT` is `prod`, `prd`, `production` or starts with one of them and `-`.",
   },
-  {
-    variable: "CQRS_QUEUE_REDRIVE_ROLE_ARNS",
+  CQRS_QUEUE_REDRIVE_ROLE_ARNS: {
     defaultValue: "",
+    accepts: {
+      kind: "list",
+      pattern: /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[A-Za-z0-9+=,.@_/*-]+$/,
+      text: "comma-separated IAM role ARNs (arn:aws:iam::<account>:role/<path/name>, '*' allowed)",
+    },
     description:
-      "queued-projection: comma-separated IAM role ARNs (wildcards allowed) that may send to the summary-updates queue besides the forwarder and the stack's redrive role (output `dlq_redrive_role_arn`), e.g. an operator role that redrives the DLQ with its own permissions.",
+      "queued-projection: roles that may send to the summary-updates queue besides the forwarder and the stack's redrive role (output `dlq_redrive_role_arn`), e.g. an operator role that redrives the DLQ with its own permissions.",
   },
-  {
-    variable: "CQRS_SETUP_API_GATEWAY_ROLE",
+  CQRS_SETUP_API_GATEWAY_ROLE: {
     defaultValue: "true",
+    accepts: FLAG,
     description:
       "account-setup: manage the account's API Gateway CloudWatch Logs role in the region (`false` if the account has one).",
   },
-  {
-    variable: "CQRS_SETUP_STATE_BUCKET",
+  CQRS_SETUP_STATE_BUCKET: {
     defaultValue: "true",
+    accepts: FLAG,
     description: "account-setup: manage the state bucket `CQRS_STATE_BUCKET` (`false` if it exists already).",
   },
-  {
-    variable: "CQRS_SETUP_STATE_BACKEND",
+  CQRS_SETUP_STATE_BACKEND: {
     defaultValue: "local",
+    accepts: choice(["local", "s3"]),
     description:
       "account-setup's own state: `local` file (first deploy) or `s3` (in the state bucket, once it exists).",
   },
-];
+} as const satisfies Record<string, Declaration>;
 
-function defaultOf(variable: string): string {
-  const spec = SETTINGS.find((s) => s.variable === variable);
-  if (!spec) throw new Error(`unknown setting ${variable}`);
-  return spec.defaultValue;
+type Variable = keyof typeof DECLARED;
+/** The variables whose declaration accepts values of this kind. */
+type VariableOf<K extends Accepts["kind"]> = {
+  [V in Variable]: (typeof DECLARED)[V]["accepts"]["kind"] extends K ? V : never;
+}[Variable];
+
+/** One setting as declared, for the docs and the tests. */
+export interface SettingSpec extends Declaration {
+  readonly variable: string;
 }
 
-const given = (env: Env, variable: string): boolean => Boolean(env[variable]?.trim());
-
-function raw(env: Env, variable: string): string {
-  const value = env[variable];
-  return value === undefined || value.trim() === "" ? defaultOf(variable) : value.trim();
-}
-
-function integer(env: Env, variable: string, min: number, max: number, fallback?: number): number {
-  const text = !given(env, variable) && fallback !== undefined ? String(fallback) : raw(env, variable);
-  if (!/^-?\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new ConfigError(`${variable} must be an integer from ${min} to ${max}, got "${text}"`);
-  }
-  return Number(text);
-}
-
-function oneOf<T extends string>(env: Env, variable: string, allowed: readonly T[]): T {
-  const text = raw(env, variable);
-  if (!(allowed as readonly string[]).includes(text)) {
-    throw new ConfigError(`${variable} must be one of ${allowed.join(", ")}, got "${text}"`);
-  }
-  return text as T;
-}
+export const SETTINGS: readonly SettingSpec[] = Object.entries(DECLARED).map(([variable, declaration]) => ({
+  variable,
+  ...declaration,
+}));
 
 /** Settings that were removed, with what replaces them: setting one stops synthesis instead of being ignored. */
-const REMOVED_SETTINGS: Readonly<Record<string, string>> = {
+export const REMOVED_SETTINGS: Readonly<Record<string, string>> = {
   CQRS_API_KEY_REQUIRED:
     "CQRS_API_KEY_REQUIRED was replaced by CQRS_API_AUTH: unset it and set CQRS_API_AUTH=api_key to require an " +
     "API key (the default, CQRS_API_AUTH=iam, requires SigV4-signed requests; none opens the API)",
 };
+
+const given = (env: Env, variable: string): boolean => Boolean(env[variable]?.trim());
+
+/** The variable's trimmed value; when unset or blank, `fallback` or the declared default. */
+function raw(env: Env, variable: Variable, fallback?: string): string {
+  const value = env[variable]?.trim();
+  if (value) return value;
+  if (fallback !== undefined) return fallback;
+  const declared: Declaration = DECLARED[variable];
+  if (declared.defaultValue === undefined)
+    throw new Error(`${variable} needs the value of ${declared.defaultFrom}`);
+  return declared.defaultValue;
+}
+
+function integer(env: Env, variable: VariableOf<"integer">, fallback?: number): number {
+  const { min, max, only } = DECLARED[variable].accepts as Extract<Accepts, { kind: "integer" }>;
+  const text = raw(env, variable, fallback === undefined ? undefined : String(fallback));
+  if (!/^-?\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(`${variable} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  if (only && !only.includes(Number(text))) {
+    throw new ConfigError(`${variable} must be one of ${only.join(", ")}, got "${Number(text)}"`);
+  }
+  return Number(text);
+}
+
+function oneOf<V extends VariableOf<"choice">>(
+  env: Env,
+  variable: V,
+): (typeof DECLARED)[V]["accepts"]["values"][number] {
+  const allowed: readonly string[] = DECLARED[variable].accepts.values;
+  const text = raw(env, variable);
+  if (!allowed.includes(text)) {
+    throw new ConfigError(`${variable} must be one of ${allowed.join(", ")}, got "${text}"`);
+  }
+  return text as (typeof DECLARED)[V]["accepts"]["values"][number];
+}
+
+function flag(env: Env, variable: VariableOf<"choice">): boolean {
+  return oneOf(env, variable) === "true";
+}
+
+/** The value when it matches; undefined when it is empty and the declared default is empty. */
+function matchingOrNone(env: Env, variable: VariableOf<"pattern">, fallback?: string): string | undefined {
+  const text = raw(env, variable, fallback);
+  if (text === "") return undefined;
+  const accepts = DECLARED[variable].accepts;
+  if (!accepts.pattern.test(text))
+    throw new ConfigError(`${variable} must be ${accepts.text}, got "${text}"`);
+  return text;
+}
+
+function matching(env: Env, variable: VariableOf<"pattern">, fallback?: string): string {
+  const text = matchingOrNone(env, variable, fallback);
+  if (text === undefined) throw new Error(`${variable} has no default`);
+  return text;
+}
+
+function list(env: Env, variable: VariableOf<"list">): string[] {
+  const accepts = DECLARED[variable].accepts;
+  const entries = raw(env, variable)
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const wrong = entries.find((entry) => !accepts.pattern.test(entry));
+  if (wrong !== undefined) throw new ConfigError(`${variable} must be ${accepts.text}, got "${wrong}"`);
+  return entries;
+}
 
 const USAGE_PLAN_SETTINGS = [
   "CQRS_API_KEY_THROTTLE_RATE",
   "CQRS_API_KEY_THROTTLE_BURST",
   "CQRS_API_KEY_QUOTA_LIMIT",
   "CQRS_API_KEY_QUOTA_PERIOD",
-];
+] as const satisfies readonly Variable[];
 
 function apiAuth(env: Env, stageRate: number, stageBurst: number): ApiAuth {
-  const mode = oneOf(env, "CQRS_API_AUTH", API_AUTH_MODES);
+  const mode = oneOf(env, "CQRS_API_AUTH");
   if (mode !== "api_key") {
     const stray = USAGE_PLAN_SETTINGS.find((variable) => given(env, variable));
     if (stray) {
@@ -373,10 +495,10 @@ function apiAuth(env: Env, stageRate: number, stageBurst: number): ApiAuth {
   return {
     mode,
     usagePlan: {
-      rateLimit: integer(env, "CQRS_API_KEY_THROTTLE_RATE", 1, 10000, stageRate),
-      burstLimit: integer(env, "CQRS_API_KEY_THROTTLE_BURST", 1, 5000, stageBurst),
-      quotaLimit: integer(env, "CQRS_API_KEY_QUOTA_LIMIT", 1, 1_000_000_000),
-      quotaPeriod: oneOf(env, "CQRS_API_KEY_QUOTA_PERIOD", QUOTA_PERIODS),
+      rateLimit: integer(env, "CQRS_API_KEY_THROTTLE_RATE", stageRate),
+      burstLimit: integer(env, "CQRS_API_KEY_THROTTLE_BURST", stageBurst),
+      quotaLimit: integer(env, "CQRS_API_KEY_QUOTA_LIMIT"),
+      quotaPeriod: oneOf(env, "CQRS_API_KEY_QUOTA_PERIOD"),
     },
   };
 }
@@ -391,39 +513,10 @@ export function securityWarnings(config: ProjectConfig): string[] {
     : [];
 }
 
-function flag(env: Env, variable: string): boolean {
-  return oneOf(env, variable, ["true", "false"] as const) === "true";
-}
-
-function matching(env: Env, variable: string, pattern: RegExp, allowed: string, fallback?: string): string {
-  const value = env[variable];
-  const text = value === undefined || value.trim() === "" ? (fallback ?? defaultOf(variable)) : value.trim();
-  if (!pattern.test(text)) {
-    throw new ConfigError(`${variable} must be ${allowed}, got "${text}"`);
-  }
-  return text;
-}
-
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const REGION_TEXT = "an AWS region name such as us-east-1";
-
-/** A KMS key ARN: a key id (UUID) or a multi-Region key id (`mrk-` and 32 hex digits). Aliases are refused. */
-const KMS_KEY_ARN =
-  /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
-
-/** Environment names that get production defaults (deletion protection on). */
-export const PRODUCTION_ENVIRONMENT = /^(prod|prd|production)(-|$)/;
-
 function kmsKeyArn(env: Env, region: string): string | undefined {
-  const text = env.CQRS_KMS_KEY_ARN?.trim();
-  if (!text) return undefined;
-  const match = KMS_KEY_ARN.exec(text);
-  if (!match) {
-    throw new ConfigError(
-      `CQRS_KMS_KEY_ARN must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; not an alias), got "${text}"`,
-    );
-  }
-  if (match[1] !== region) {
+  const text = matchingOrNone(env, "CQRS_KMS_KEY_ARN");
+  // An ARN's fourth field is its region.
+  if (text !== undefined && text.split(":")[3] !== region) {
     throw new ConfigError(
       `CQRS_KMS_KEY_ARN must be a key in AWS_REGION (${region}): DynamoDB and SQS use keys of their own region, got "${text}"`,
     );
@@ -431,25 +524,8 @@ function kmsKeyArn(env: Env, region: string): string | undefined {
   return text;
 }
 
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[A-Za-z0-9+=,.@_/*-]+$/;
-
-function roleArnPatterns(env: Env, variable: string): string[] {
-  const entries = (env[variable] ?? "")
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
-  for (const entry of entries) {
-    if (!ROLE_ARN_PATTERN.test(entry)) {
-      throw new ConfigError(
-        `${variable} must be comma-separated IAM role ARNs (arn:aws:iam::<account>:role/<path/name>, '*' allowed), got "${entry}"`,
-      );
-    }
-  }
-  return entries;
-}
-
 function deletionProtection(env: Env, environment: string): boolean {
-  const mode = oneOf(env, "CQRS_DETAILS_DELETION_PROTECTION", ["auto", "on", "off"] as const);
+  const mode = oneOf(env, "CQRS_DETAILS_DELETION_PROTECTION");
   return mode === "auto" ? PRODUCTION_ENVIRONMENT.test(environment) : mode === "on";
 }
 
@@ -458,97 +534,66 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
   for (const [variable, replacement] of Object.entries(REMOVED_SETTINGS)) {
     if (given(env, variable)) throw new ConfigError(replacement);
   }
-  const region = matching(env, "AWS_REGION", REGION, REGION_TEXT);
-  const environment = matching(
-    env,
-    "CQRS_ENVIRONMENT",
-    /^[a-z][a-z0-9-]{0,15}$/,
-    "1-16 lowercase letters, digits or hyphens starting with a letter",
-  );
-  const logRetentionDays = integer(env, "CQRS_LOG_RETENTION_DAYS", 1, 3653);
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+  const region = matching(env, "AWS_REGION");
+  const environment = matching(env, "CQRS_ENVIRONMENT");
+  const logRetentionDays = integer(env, "CQRS_LOG_RETENTION_DAYS");
+  const queueBatchSize = integer(env, "CQRS_QUEUE_BATCH_SIZE");
+  const queueWindow = integer(env, "CQRS_QUEUE_BATCH_WINDOW_SECONDS");
+  if (queueBatchSize > SQS_BATCH_WITHOUT_WINDOW && queueWindow < 1) {
     throw new ConfigError(
-      `CQRS_LOG_RETENTION_DAYS must be one of ${LOG_RETENTION_DAYS.join(", ")}, got "${logRetentionDays}"`,
+      `CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above ${SQS_BATCH_WITHOUT_WINDOW}, got "${queueWindow}"`,
     );
   }
-  const queueBatchSize = integer(env, "CQRS_QUEUE_BATCH_SIZE", 1, MAX_RECORDS_PER_BATCH);
-  const queueWindow = integer(env, "CQRS_QUEUE_BATCH_WINDOW_SECONDS", 0, 300);
-  if (queueBatchSize > 10 && queueWindow < 1) {
-    throw new ConfigError(
-      `CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10, got "${queueWindow}"`,
-    );
-  }
-  const throttlingRateLimit = integer(env, "CQRS_API_THROTTLE_RATE", 1, 10000);
-  const throttlingBurstLimit = integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000);
-  const alarmTopic = env.CQRS_ALARM_TOPIC_ARN?.trim();
-  if (alarmTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(alarmTopic)) {
-    throw new ConfigError(
-      `CQRS_ALARM_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${alarmTopic}"`,
-    );
-  }
+  const throttlingRateLimit = integer(env, "CQRS_API_THROTTLE_RATE");
+  const throttlingBurstLimit = integer(env, "CQRS_API_THROTTLE_BURST");
   return {
     region,
     encryption: { kmsKeyArn: kmsKeyArn(env, region) },
     detailsDeletionProtection: deletionProtection(env, environment),
-    alarmTopicArn: alarmTopic || undefined,
+    alarmTopicArn: matchingOrNone(env, "CQRS_ALARM_TOPIC_ARN"),
     environment,
     logRetentionDays,
-    functionTimeoutSeconds: integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS", 1, 900),
+    functionTimeoutSeconds: integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS"),
     state: {
-      bucket: matching(
-        env,
-        "CQRS_STATE_BUCKET",
-        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-        "a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
-      ),
-      region: matching(env, "CQRS_STATE_REGION", REGION, REGION_TEXT, region),
-      keyPrefix: matching(
-        env,
-        "CQRS_STATE_KEY_PREFIX",
-        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
-        "a key prefix of letters, digits, '.', '_', '-' and '/' without leading or trailing '/'",
-      ),
+      bucket: matching(env, "CQRS_STATE_BUCKET"),
+      region: matching(env, "CQRS_STATE_REGION", region),
+      keyPrefix: matching(env, "CQRS_STATE_KEY_PREFIX"),
     },
     api: {
-      stageName: matching(
-        env,
-        "CQRS_STAGE_NAME",
-        /^[A-Za-z0-9_-]{1,128}$/,
-        "1-128 letters, digits, '_' or '-'",
-      ),
+      stageName: matching(env, "CQRS_STAGE_NAME"),
       throttlingRateLimit,
       throttlingBurstLimit,
       auth: apiAuth(env, throttlingRateLimit, throttlingBurstLimit),
-      accessLogs: oneOf(env, "CQRS_API_ACCESS_LOGS", ["on", "off"] as const) === "on",
+      accessLogs: oneOf(env, "CQRS_API_ACCESS_LOGS") === "on",
       waf: flag(env, "CQRS_WAF")
-        ? { requestsPerIpPer5Minutes: integer(env, "CQRS_WAF_RATE_LIMIT", 10, 2_000_000_000) }
+        ? { requestsPerIpPer5Minutes: integer(env, "CQRS_WAF_RATE_LIMIT") }
         : undefined,
     },
     accountSetup: {
       manageApiGatewayRole: flag(env, "CQRS_SETUP_API_GATEWAY_ROLE"),
       manageStateBucket: flag(env, "CQRS_SETUP_STATE_BUCKET"),
-      stateBackend: oneOf(env, "CQRS_SETUP_STATE_BACKEND", ["local", "s3"] as const),
+      stateBackend: oneOf(env, "CQRS_SETUP_STATE_BACKEND"),
     },
     stream: {
-      batchSize: integer(env, "CQRS_STREAM_BATCH_SIZE", 1, MAX_RECORDS_PER_BATCH),
-      maximumBatchingWindowInSeconds: integer(env, "CQRS_STREAM_BATCH_WINDOW_SECONDS", 0, 300),
-      maximumRetryAttempts: integer(env, "CQRS_STREAM_MAX_RETRY_ATTEMPTS", 0, 10000),
-      maximumRecordAgeInSeconds: integer(env, "CQRS_STREAM_MAX_RECORD_AGE_SECONDS", 60, 604800),
+      batchSize: integer(env, "CQRS_STREAM_BATCH_SIZE"),
+      maximumBatchingWindowInSeconds: integer(env, "CQRS_STREAM_BATCH_WINDOW_SECONDS"),
+      maximumRetryAttempts: integer(env, "CQRS_STREAM_MAX_RETRY_ATTEMPTS"),
+      maximumRecordAgeInSeconds: integer(env, "CQRS_STREAM_MAX_RECORD_AGE_SECONDS"),
     },
     queue: {
-      maxReceiveCount: integer(env, "CQRS_QUEUE_MAX_RECEIVE_COUNT", 1, 1000),
-      redriveRoleArns: roleArnPatterns(env, "CQRS_QUEUE_REDRIVE_ROLE_ARNS"),
+      maxReceiveCount: integer(env, "CQRS_QUEUE_MAX_RECEIVE_COUNT"),
+      redriveRoleArns: list(env, "CQRS_QUEUE_REDRIVE_ROLE_ARNS"),
       batchSize: queueBatchSize,
       maximumBatchingWindowInSeconds: queueWindow,
-      maximumConcurrency: integer(env, "CQRS_QUEUE_MAX_CONCURRENCY", 2, 1000),
+      maximumConcurrency: integer(env, "CQRS_QUEUE_MAX_CONCURRENCY"),
     },
     direct: {
-      summaryReadCapacity: integer(env, "CQRS_DIRECT_SUMMARY_RCU", 1, 40000),
-      summaryWriteCapacity: integer(env, "CQRS_DIRECT_SUMMARY_WCU", 1, 40000),
+      summaryReadCapacity: integer(env, "CQRS_DIRECT_SUMMARY_RCU"),
+      summaryWriteCapacity: integer(env, "CQRS_DIRECT_SUMMARY_WCU"),
     },
     queued: {
-      summaryReadCapacity: integer(env, "CQRS_QUEUED_SUMMARY_RCU", 1, 40000),
-      summaryWriteCapacity: integer(env, "CQRS_QUEUED_SUMMARY_WCU", 1, 40000),
+      summaryReadCapacity: integer(env, "CQRS_QUEUED_SUMMARY_RCU"),
+      summaryWriteCapacity: integer(env, "CQRS_QUEUED_SUMMARY_WCU"),
     },
   };
 }

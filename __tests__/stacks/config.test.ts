@@ -137,9 +137,52 @@ describe("loadConfig", () => {
     expect(loadConfig({ CQRS_QUEUE_BATCH_SIZE: "20" }).queue.batchSize).toBe(20);
   });
 
-  test("the README documents every setting", () => {
-    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-    for (const { variable } of SETTINGS) expect(readme).toMatch(new RegExp(`\\|\\s*\`${variable}\`\\s*\\|`));
+  test("docs/configuration.md documents every setting", () => {
+    const page = readFileSync(path.join(__dirname, "..", "..", "docs", "configuration.md"), "utf8");
+    for (const { variable } of SETTINGS)
+      expect(page).toMatch(new RegExp(`^\\|\\s*\`${variable}\`\\s*\\|`, "m"));
+  });
+
+  /** Settings read, or read over their whole range, only with another setting. */
+  const ENABLED_BY: Readonly<Record<string, Record<string, string>>> = {
+    CQRS_WAF_RATE_LIMIT: { CQRS_WAF: "true" },
+    CQRS_API_KEY_THROTTLE_RATE: { CQRS_API_AUTH: "api_key" },
+    CQRS_API_KEY_THROTTLE_BURST: { CQRS_API_AUTH: "api_key" },
+    CQRS_API_KEY_QUOTA_LIMIT: { CQRS_API_AUTH: "api_key" },
+    CQRS_API_KEY_QUOTA_PERIOD: { CQRS_API_AUTH: "api_key" },
+    CQRS_QUEUE_BATCH_WINDOW_SECONDS: { CQRS_QUEUE_BATCH_SIZE: "10" },
+  };
+  const read = (variable: string, value: string) => () =>
+    loadConfig({ ...ENABLED_BY[variable], [variable]: value });
+
+  test.each(
+    SETTINGS.filter((s) => s.accepts.kind === "integer").map((s) => [s.variable, s.accepts] as const),
+  )("%s is parsed with its declared range", (variable, accepts) => {
+    if (accepts.kind !== "integer") throw new Error("integer settings only");
+    const { min, max, only } = accepts;
+    for (const outside of [min - 1, max + 1]) {
+      expect(read(variable, String(outside))).toThrow(
+        `${variable} must be an integer from ${min} to ${max}, got "${outside}"`,
+      );
+    }
+    for (const inside of only ?? [min, max]) expect(read(variable, String(inside))).not.toThrow();
+  });
+
+  test.each(SETTINGS.filter((s) => s.accepts.kind === "choice").map((s) => [s.variable, s.accepts] as const))(
+    "%s accepts exactly its declared values",
+    (variable, accepts) => {
+      if (accepts.kind !== "choice") throw new Error("choice settings only");
+      for (const value of accepts.values) expect(read(variable, value)).not.toThrow();
+      expect(read(variable, "maybe")).toThrow(
+        `${variable} must be one of ${accepts.values.join(", ")}, got "maybe"`,
+      );
+    },
+  );
+
+  test("every declared default is accepted by its own setting", () => {
+    for (const { variable, defaultValue } of SETTINGS) {
+      if (defaultValue) expect(read(variable, defaultValue)).not.toThrow();
+    }
   });
 
   test("setting names are unique and all AWS_REGION or CQRS_*", () => {

@@ -29,7 +29,7 @@ const good = {
 };
 
 describe("order-request.schema.json (draft-04 API Gateway model)", () => {
-  it("accepts the README's examples/order.json", () => {
+  it("accepts examples/order.json, the example of docs/api.md", () => {
     const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "order.json"), "utf8"));
     expect(validate(example)).toBe(true);
   });

@@ -56,7 +56,7 @@ export function bundleHandler(entry: string): { dir: string; sourceCodeHash: str
     target: BUNDLE_TARGET,
     format: "cjs",
     // The SDK's ES module builds let esbuild drop what the handler never calls: a third smaller and
-    // faster to initialise than its CommonJS builds (npm run bench, BENCHMARKS.md).
+    // faster to initialise than its CommonJS builds (npm run bench, docs/benchmarks.md).
     mainFields: ["module", "main"],
     minify: true,
     sourcemap: false,

@@ -1,6 +1,6 @@
 /**
- * What `npm run rehearse:cli` found when it ran the README's cdktf commands against moto: these tests read
- * rehearsal/cli/report.json (written by that run) and the README.
+ * What `npm run rehearse:cli` found when it ran the cdktf commands of docs/deployment.md against moto: these tests
+ * read rehearsal/cli/report.json (written by that run) and docs/deployment.md.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -19,17 +19,17 @@ function loadReport(): CliReport {
 }
 
 const report = loadReport();
-const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+const deployment = readFileSync(join(ROOT, "docs", "deployment.md"), "utf8");
 const APPLICATION_STACKS = ["direct-projection", "queued-projection"];
 /** The settings the rehearsal synthesizes with: the state keys follow from them. */
 const config = loadConfig({ AWS_REGION: REGION, CQRS_STATE_BUCKET: STATE_BUCKET });
 
 /**
- * A step's command as the README writes it: without what only the emulator or the offline provider needs
+ * A step's command as docs/deployment.md writes it: without what only the emulator or the offline provider needs
  * (endpoint, path style and -target variables, --skip-provider-lock, --output) and what automation adds
  * (--auto-approve), with the bucket as "$CQRS_STATE_BUCKET".
  */
-function asInReadme(command: string, bucket: string): string {
+function asDocumented(command: string, bucket: string): string {
   return command
     .replace(/TF_CLI_ARGS_init=-backend-config=use_path_style=true /g, "")
     .replace(/TF_CLI_ARGS_(plan|apply)='[^']*' /g, "")
@@ -48,9 +48,9 @@ describe("npm run rehearse:cli (rehearsal/cli/report.json)", () => {
       expect({ step: step.name, ok: step.ok }).toEqual({ step: step.name, ok: true });
   });
 
-  it("ran the README's deploy section and teardown, command for command, in that order", () => {
+  it("ran the first deploy and teardown of docs/deployment.md, command for command, in that order", () => {
     const bucket = report.environment.CQRS_STATE_BUCKET;
-    const ran = report.steps.filter((s) => s.command !== "").map((s) => asInReadme(s.command, bucket));
+    const ran = report.steps.filter((s) => s.command !== "").map((s) => asDocumented(s.command, bucket));
     const documented = [
       "npx cdktf deploy account-setup",
       "npm run setup:move-state",
@@ -65,9 +65,9 @@ describe("npm run rehearse:cli (rehearsal/cli/report.json)", () => {
       "CQRS_SETUP_STATE_BACKEND=local TF_CLI_ARGS_init=-reconfigure npx cdktf destroy account-setup",
     ];
     for (const command of documented) {
-      expect({ command, inReadme: readme.includes(command), ran: ran.includes(command) }).toEqual({
+      expect({ command, documented: deployment.includes(command), ran: ran.includes(command) }).toEqual({
         command,
-        inReadme: true,
+        documented: true,
         ran: true,
       });
     }
@@ -137,7 +137,6 @@ describe("npm run rehearse:cli (rehearsal/cli/report.json)", () => {
         documented: true,
       });
     }
-    const deployment = readFileSync(join(ROOT, "docs", "deployment.md"), "utf8");
     for (const text of [
       "--skip-provider-lock",
       "TF_CLI_ARGS_init=-backend-config=use_path_style=true",
