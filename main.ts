@@ -1,16 +1,12 @@
 import { App } from "cdktf";
-import { AccountSetupStack } from "./stacks/account-setup-stack";
 import { ConfigError, loadConfig, securityWarnings } from "./stacks/config";
-import { DirectProjectionStack } from "./stacks/direct-projection-stack";
-import { QueuedProjectionStack } from "./stacks/queued-projection-stack";
+import { addStacks } from "./stacks/projections";
 
 function main(): void {
   const config = loadConfig();
   for (const warning of securityWarnings(config)) console.error(`WARNING: ${warning}`);
   const app = new App();
-  new AccountSetupStack(app, config);
-  new DirectProjectionStack(app, config);
-  new QueuedProjectionStack(app, config);
+  addStacks(app, config);
   app.synth();
 }
 

@@ -14,6 +14,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Prices, readPrices } from "../../emulator/cost/charges";
 import { localClientConfig } from "../../emulator/local-credentials";
 import { readSynthesizedStack } from "../../emulator/terraform/terraform-document";
+import { DIRECT_STACK_NAME } from "../../stacks/direct-projection-stack";
+import { PROJECTION_STACK_NAMES } from "../../stacks/projections";
+import { QUEUED_STACK_NAME } from "../../stacks/queued-projection-stack";
 import { startLocalRuntime } from "../local/local-runtime";
 import { describeMachine, type MachineDescription } from "../shared/machine";
 import {
@@ -42,9 +45,9 @@ import {
 const SECTIONS = ["cost", "synth", "e2e"] as const;
 type Section = (typeof SECTIONS)[number];
 const RESULTS_FILE = path.join(__dirname, "results.json");
-const DIRECT = "direct-projection";
-const QUEUED = "queued-projection";
-const STACKS = [DIRECT, QUEUED];
+const DIRECT = DIRECT_STACK_NAME;
+const QUEUED = QUEUED_STACK_NAME;
+const STACKS = PROJECTION_STACK_NAMES;
 const PER_BATCH_ADD: Baseline = "baseline-per-batch-add";
 /** Today's sustainable orders/s at 10,000 accounts, default capacities, before the exactly-once rewrite. */
 const SATURATION_BEFORE: Record<string, number> = { [DIRECT]: 1.0, [QUEUED]: 2.5 };

@@ -12,11 +12,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { AccountSetupStack } from "../../stacks/account-setup-stack";
 import { loadConfig } from "../../stacks/config";
 import { PROJECT_ROOT } from "../../stacks/constructs/bundled-function";
-import { DirectProjectionStack } from "../../stacks/direct-projection-stack";
-import { QueuedProjectionStack } from "../../stacks/queued-projection-stack";
+import { addStacks } from "../../stacks/projections";
 import { findingsOf, judge, parseSkips } from "./skips";
 import { SCAN_VARIANTS } from "./variants";
 
@@ -24,11 +22,7 @@ function synthesize(env: Record<string, string>, outdir: string): string[] {
   const config = loadConfig(env);
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir });
-  const stacks = [
-    new AccountSetupStack(app, config),
-    new DirectProjectionStack(app, config),
-    new QueuedProjectionStack(app, config),
-  ];
+  const stacks = addStacks(app, config);
   app.synth();
   return stacks.map((stack) => stack.node.id);
 }

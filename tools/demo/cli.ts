@@ -1,24 +1,30 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { PROJECTION_PATTERNS, projectionPattern } from "../../stacks/projections";
 import { DEFAULT_STATE_DIR } from "../shared/endpoints-file";
 import { renderReportInChromium } from "./browser";
-import { DEMO_DEFAULTS, DEMO_SETTINGS } from "./demo-defaults";
+import { DEMO_DEFAULTS, DEMO_SETTINGS, DEMO_SUMMARY_WCU } from "./demo-defaults";
 import { renderHtmlReport } from "./html-report";
 import { runDemo } from "./run-demo";
 import type { StackSample } from "./sampler";
 import { formatTextSummary } from "./text-summary";
 
 const d = DEMO_DEFAULTS;
+/** One flag per pattern for its summary table's write capacity, e.g. --direct-wcu. */
+const WCU_FLAGS = PROJECTION_PATTERNS.map((pattern) => ({
+  flag: `${pattern.shortName}-wcu`,
+  variable: pattern.summaryWriteCapacityVariable,
+}));
 const USAGE = `Usage: npm run demo -- [--burst N] [--rate R] [--duration S] [--accounts K] [--concurrency C]
-                     [--timeout S] [--seed X] [--direct-wcu W] [--queued-wcu W] [--out FILE]
+                     [--timeout S] [--seed X] ${WCU_FLAGS.map(({ flag }) => `[--${flag} W]`).join(" ")} [--out FILE]
                      [--screenshot PNG]
 
 Runs both stacks locally with the summary tables throttled at their synthesized write capacity, sends
 the same orders to both APIs (N at once, then R per second for S seconds, over K accounts), samples
 both stacks every second until they converge, and writes one self-contained HTML report.
 Defaults: --burst ${d.burst} --rate ${d.rate} --duration ${d.duration} --accounts ${d.accounts}, summary tables
-${DEMO_SETTINGS.CQRS_DIRECT_SUMMARY_WCU} WCU (direct) and ${DEMO_SETTINGS.CQRS_QUEUED_SUMMARY_WCU} WCU (queued); the report goes to .cqrs-local/demo-report.html.
+${DEMO_SUMMARY_WCU} WCU each; the report goes to .cqrs-local/demo-report.html.
 --screenshot also saves a picture of the report taken by headless Chromium (/usr/bin/chromium).`;
 
 function integer(text: string | undefined, flag: string, fallback: number, min: number, max: number): number {
@@ -34,7 +40,7 @@ function progressLine(latest: Record<string, StackSample>): string {
   return Object.entries(latest)
     .map(([name, s]) => {
       const queue = s.queueDepth === undefined ? "" : ` queue ${s.queueDepth}`;
-      return `${name.replace(/-projection$/, "")}: ${s.accepted}/${s.sent} accepted, lag ${s.lag}, throttled ${s.throttledSummaryWrites}${queue}`;
+      return `${projectionPattern(name).shortName}: ${s.accepted}/${s.sent} accepted, lag ${s.lag}, throttled ${s.throttledSummaryWrites}${queue}`;
     })
     .join(" | ");
 }
@@ -49,8 +55,7 @@ async function main(): Promise<number> {
       concurrency: { type: "string" },
       timeout: { type: "string" },
       seed: { type: "string" },
-      "direct-wcu": { type: "string" },
-      "queued-wcu": { type: "string" },
+      ...Object.fromEntries(WCU_FLAGS.map(({ flag }) => [flag, { type: "string" as const }])),
       out: { type: "string" },
       screenshot: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -60,13 +65,14 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const flags = values as Record<string, unknown>;
   const settings = {
     ...DEMO_SETTINGS,
-    CQRS_DIRECT_SUMMARY_WCU: String(
-      integer(values["direct-wcu"], "--direct-wcu", Number(DEMO_SETTINGS.CQRS_DIRECT_SUMMARY_WCU), 1, 40000),
-    ),
-    CQRS_QUEUED_SUMMARY_WCU: String(
-      integer(values["queued-wcu"], "--queued-wcu", Number(DEMO_SETTINGS.CQRS_QUEUED_SUMMARY_WCU), 1, 40000),
+    ...Object.fromEntries(
+      WCU_FLAGS.map(({ flag, variable }) => [
+        variable,
+        String(integer(flags[flag] as string | undefined, `--${flag}`, DEMO_SUMMARY_WCU, 1, 40000)),
+      ]),
     ),
   };
   const options = {

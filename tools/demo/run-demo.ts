@@ -5,6 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { readPrices } from "../../emulator/cost/charges";
 import { localClientConfig } from "../../emulator/local-credentials";
+import { PROJECTION_STACK_NAMES } from "../../stacks/projections";
 import { PRICES_FILE } from "../bench/prices";
 import { type ApiTarget, apiTargetOf, getSummary } from "../load/api-client";
 import { expectedSummaries } from "../load/orders";
@@ -76,7 +77,7 @@ export interface DemoRecording {
 }
 
 export const DEMO_OUTDIR = path.join(DEFAULT_STATE_DIR, "demo-cdktf.out");
-const STACKS = ["direct-projection", "queued-projection"];
+const STACKS = PROJECTION_STACK_NAMES;
 
 const converged = (sample: StackSample, trafficDone: boolean) =>
   trafficDone && sample.lag === 0 && (sample.queueDepth ?? 0) === 0;

@@ -1,14 +1,21 @@
 import { parseArgs } from "node:util";
+import { PROJECTION_PATTERNS } from "../../stacks/projections";
 import { describeFaults } from "./describe-faults";
 import { FAULT_FLAG_OPTIONS, FAULT_USAGE, faultSettingsFrom } from "./fault-setting-sources";
-import { DEFAULT_PORTS, LocalRuntimeError, portSetting, startLocalRuntime } from "./local-runtime";
+import { LocalRuntimeError, portSetting, startLocalRuntime } from "./local-runtime";
 
-const USAGE = `Usage: npm start -- [--stack NAME]... [--direct-port N] [--queued-port N] [--no-synth]
+const PORT_SETTINGS = PROJECTION_PATTERNS.map((pattern) => ({
+  stack: pattern.stackName,
+  ...portSetting(pattern.stackName),
+  defaultPort: pattern.localPort,
+}));
+
+const USAGE = `Usage: npm start -- [--stack NAME]... ${PORT_SETTINGS.map((s) => `[${s.flag} N]`).join(" ")} [--no-synth]
                     [--faults hostile] [--fault-... SCHEDULE]... [--fault-throttle] [--fault-seed N]
 
 Synthesizes (when cdktf.out is stale) and runs the synthesized stacks on this machine:
 DynamoDB Local, an SQS emulator, API Gateway, Lambda and event source mappings.
-Ports also come from CQRS_LOCAL_DIRECT_PORT and CQRS_LOCAL_QUEUED_PORT (defaults 4010, 4020).
+Ports also come from ${PORT_SETTINGS.map((s) => s.variable).join(" and ")} (defaults ${PORT_SETTINGS.map((s) => s.defaultPort).join(", ")}).
 
 ${FAULT_USAGE}`;
 
@@ -23,8 +30,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       stack: { type: "string", multiple: true },
-      "direct-port": { type: "string" },
-      "queued-port": { type: "string" },
+      ...Object.fromEntries(PORT_SETTINGS.map((s) => [s.flag.slice(2), { type: "string" as const }])),
       "no-synth": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       ...FAULT_FLAG_OPTIONS,
@@ -35,12 +41,11 @@ async function main(): Promise<void> {
     return;
   }
   const ports: Record<string, number> = {};
-  for (const stack of Object.keys(DEFAULT_PORTS)) {
-    const setting = portSetting(stack);
-    const fromFlag = values[setting.flag.slice(2) as "direct-port" | "queued-port"];
+  for (const setting of PORT_SETTINGS) {
+    const fromFlag = (values as Record<string, unknown>)[setting.flag.slice(2)];
     const fromEnv = process.env[setting.variable];
-    if (fromFlag !== undefined) ports[stack] = parsePort(fromFlag, setting.flag);
-    else if (fromEnv) ports[stack] = parsePort(fromEnv, setting.variable);
+    if (typeof fromFlag === "string") ports[setting.stack] = parsePort(fromFlag, setting.flag);
+    else if (fromEnv) ports[setting.stack] = parsePort(fromEnv, setting.variable);
   }
   const faults = faultSettingsFrom(values);
 

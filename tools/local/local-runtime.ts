@@ -16,19 +16,19 @@ import {
   listSynthesizedStacks,
   readSynthesizedStack,
 } from "../../emulator/terraform/terraform-document";
+import { PROJECTION_PATTERNS, projectionPattern } from "../../stacks/projections";
 import { DEFAULT_STATE_DIR, stackEndpoints, writeEndpointsFile } from "../shared/endpoints-file";
 import { DEFAULT_OUTDIR, synthesize, synthIsStale } from "../shared/synthesize";
 import { ACCEPTED_ORDERS } from "./accepted-orders";
 
-export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
-  "direct-projection": 4010,
-  "queued-projection": 4020,
-};
+const DEFAULT_PORTS: Readonly<Record<string, number>> = Object.fromEntries(
+  PROJECTION_PATTERNS.map((pattern) => [pattern.stackName, pattern.localPort]),
+);
 
 /** Flag and environment variable that set a stack's API port, e.g. --direct-port / CQRS_LOCAL_DIRECT_PORT. */
 export function portSetting(stack: string): { flag: string; variable: string } {
-  const short = stack.replace(/-projection$/, "");
-  return { flag: `--${short}-port`, variable: `CQRS_LOCAL_${short.toUpperCase().replace(/-/g, "_")}_PORT` };
+  const pattern = projectionPattern(stack);
+  return { flag: `--${pattern.shortName}-port`, variable: pattern.localPortVariable };
 }
 
 export class LocalRuntimeError extends Error {
@@ -37,7 +37,7 @@ export class LocalRuntimeError extends Error {
 
 export interface LocalRuntimeOptions {
   /** Stacks to run; all synthesized stacks by default. */
-  stacks?: string[];
+  stacks?: readonly string[];
   /** API port per stack; 0 picks a free port. Defaults to DEFAULT_PORTS. */
   ports?: Record<string, number>;
   outdir?: string;

@@ -7,6 +7,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { FaultCounters, FaultSettings } from "../../emulator/faults";
 import { localClientConfig } from "../../emulator/local-credentials";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { PROJECTION_STACK_NAMES } from "../../stacks/projections";
 import { apiTargetOf } from "../load/api-client";
 import { startLocalRuntime } from "../local/local-runtime";
 import { reconcile } from "../reconcile";
@@ -98,9 +99,7 @@ export async function runVerification(options: VerificationOptions): Promise<Ver
     outdir,
     synthEnvironment: options.settings,
     stacks: options.stacks,
-    ports: Object.fromEntries(
-      (options.stacks ?? ["direct-projection", "queued-projection"]).map((s) => [s, 0]),
-    ),
+    ports: Object.fromEntries((options.stacks ?? PROJECTION_STACK_NAMES).map((s) => [s, 0])),
     stateDir: null,
     faults: options.faults,
     functionLogs: "silent",

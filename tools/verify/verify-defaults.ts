@@ -1,3 +1,5 @@
+import { PROJECTION_PATTERNS } from "../../stacks/projections";
+
 /**
  * The verification's workload and the settings of the stacks it synthesizes. The summary tables get
  * 50 WCU so that 5,000 orders finish in minutes. With one write per account per batch that is no longer
@@ -16,8 +18,7 @@
 export const VERIFY_SETTINGS: Readonly<Record<string, string>> = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "3",
   CQRS_QUEUE_MAX_RECEIVE_COUNT: "8",
-  CQRS_DIRECT_SUMMARY_WCU: "50",
-  CQRS_QUEUED_SUMMARY_WCU: "50",
+  ...Object.fromEntries(PROJECTION_PATTERNS.map((pattern) => [pattern.summaryWriteCapacityVariable, "50"])),
   CQRS_QUEUE_BATCH_SIZE: "100",
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
 };

@@ -10,6 +10,7 @@ import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ACCOUNT_SETUP_LOCAL_STATE_FILE, accountSetupStateKey } from "../../../stacks/account-setup-stack";
 import { loadConfig } from "../../../stacks/config";
+import { ALL_STACK_NAMES } from "../../../stacks/projections";
 import { PROJECT_ROOT } from "../../shared/synthesize";
 import { MOVED_SUFFIX } from "../move-setup-state";
 import { EMULATOR_CREDENTIALS } from "./emulator-config";
@@ -401,10 +402,8 @@ class CliRehearsal {
 
     // The first deploy, as the README gives it.
     await this.cdktf("list", ["list"], {}, (code, out) => ({
-      ok:
-        code === 0 &&
-        ["account-setup", "direct-projection", "queued-projection"].every((s) => out.includes(s)),
-      summary: code === 0 ? "lists account-setup, direct-projection, queued-projection" : lastLines(out),
+      ok: code === 0 && ALL_STACK_NAMES.every((s) => out.includes(s)),
+      summary: code === 0 ? `lists ${ALL_STACK_NAMES.join(", ")}` : lastLines(out),
     }));
     await this.cdktf("synth", ["synth"]);
     this.placeOverrides();

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { ACCOUNT_SETUP_STACK_NAME } from "../../../stacks/account-setup-stack";
 import { PROJECT_ROOT, synthesize } from "../../shared/synthesize";
 import {
   BACKEND_CONFIG_FILE,
@@ -37,7 +38,7 @@ const LOGS = join(OUT, "logs");
 export const REGION = "us-east-1";
 /** The bucket the stacks' S3 backend is synthesized with, and that account-setup creates. */
 export const STATE_BUCKET = "cqrs-projections-rehearsal-tfstate";
-export const SETUP_STACK = "account-setup";
+export const SETUP_STACK = ACCOUNT_SETUP_STACK_NAME;
 const CONDITIONAL_WRITE_PROBE_BUCKET = "cqrs-rehearsal-conditional-write-probe";
 
 export interface Toolchain {
