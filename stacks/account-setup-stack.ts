@@ -7,6 +7,7 @@ import { regionalRoleName } from "./constructs/iam";
 import { currentPartition } from "./constructs/partition";
 import { useS3StateBackend } from "./constructs/state-backend";
 import { StateBucket } from "./constructs/state-bucket";
+import { ACCOUNT_SETUP_OUTPUTS } from "./outputs";
 import { PROJECT_TAG, REQUIRED_TERRAFORM_VERSION } from "./projection-stack";
 
 export const ACCOUNT_SETUP_STACK_NAME = "account-setup";
@@ -54,7 +55,7 @@ export class AccountSetupStack extends TerraformStack {
         roleName: regionalRoleName("cqrs-apigateway-cloudwatch", config.region),
         partition,
       });
-      new TerraformOutput(this, "api_gateway_cloudwatch_role_arn", {
+      new TerraformOutput(this, ACCOUNT_SETUP_OUTPUTS.apiGatewayCloudwatchRoleArn, {
         value: this.apiGatewayRole.role.arn,
         description: "Role API Gateway uses to write access and execution logs in this region",
       });
@@ -65,7 +66,7 @@ export class AccountSetupStack extends TerraformStack {
         bucketName: config.state.bucket,
         region: config.state.region,
       });
-      new TerraformOutput(this, "state_bucket", {
+      new TerraformOutput(this, ACCOUNT_SETUP_OUTPUTS.stateBucket, {
         value: this.stateBucket.bucket.bucket,
         description: "Bucket holding the Terraform state of every stack (CQRS_STATE_BUCKET)",
       });

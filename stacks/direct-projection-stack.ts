@@ -4,6 +4,7 @@ import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
 import { FAILURE_QUEUE_EXPIRY_WARNING_SECONDS } from "./constructs/queue";
 import { StreamSubscription } from "./constructs/stream-subscription";
+import { OUTPUTS } from "./outputs";
 import { ProjectionStack } from "./projection-stack";
 
 export const DIRECT_STACK_NAME = "direct-projection";
@@ -46,6 +47,10 @@ export class DirectProjectionStack extends ProjectionStack {
       alarmTopicArn: config.alarmTopicArn,
     });
 
-    this.output("failure_queue_url", this.subscription.failureQueue.url, "Batches the projection gave up on");
+    this.output(
+      OUTPUTS.failureQueueUrl,
+      this.subscription.failureQueue.url,
+      "Batches the projection gave up on",
+    );
   }
 }

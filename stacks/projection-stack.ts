@@ -9,6 +9,7 @@ import { OrderTables } from "./constructs/order-tables";
 import { OrdersApi } from "./constructs/orders-api";
 import { currentPartition } from "./constructs/partition";
 import { stateKey, useS3StateBackend } from "./constructs/state-backend";
+import { OUTPUTS } from "./outputs";
 
 export const PROJECT_TAG = "cqrs-projections";
 
@@ -71,25 +72,25 @@ export abstract class ProjectionStack extends TerraformStack {
       kmsKeyArn: config.encryption.kmsKeyArn,
     });
 
-    this.output("api_url", this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
-    this.output("api_auth", config.api.auth.mode, "How callers authenticate: iam, api_key or none");
-    this.output("details_table_name", this.tables.details.name, "Table keeping every order");
-    this.output("summary_table_name", this.tables.summary.name, "Table keeping one summary per account");
+    this.output(OUTPUTS.apiUrl, this.api.invokeUrl, "Base URL: POST <url>/order, GET <url>/<accountid>");
+    this.output(OUTPUTS.apiAuth, config.api.auth.mode, "How callers authenticate: iam, api_key or none");
+    this.output(OUTPUTS.detailsTableName, this.tables.details.name, "Table keeping every order");
+    this.output(OUTPUTS.summaryTableName, this.tables.summary.name, "Table keeping one summary per account");
     this.output(
-      "ledger_table_name",
+      OUTPUTS.ledgerTableName,
       this.tables.ledger.name,
       "Marks of applied stream records spilled from the summary items",
     );
     if (config.api.auth.mode === "iam") {
       this.output(
-        "api_invoke_resource_arn",
+        OUTPUTS.apiInvokeResourceArn,
         this.api.invokeResourceArn,
         "Resource of an IAM policy allowing execute-api:Invoke on every method; sign requests with SigV4",
       );
     }
     if (this.api.apiKey) {
-      this.output("api_key_id", this.api.apiKey.id, "Id of the client API key");
-      new TerraformOutput(this, "api_key_value", {
+      this.output(OUTPUTS.apiKeyId, this.api.apiKey.id, "Id of the client API key");
+      new TerraformOutput(this, OUTPUTS.apiKeyValue, {
         value: this.api.apiKey.value,
         description: "Client API key: send it as the x-api-key header",
         sensitive: true,

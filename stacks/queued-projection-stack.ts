@@ -8,6 +8,7 @@ import { DeadLetterRedriveRole } from "./constructs/dead-letter-redrive";
 import { keyUseStatements } from "./constructs/key-use";
 import { FAILURE_QUEUE_EXPIRY_WARNING_SECONDS, QueueWithDeadLetter } from "./constructs/queue";
 import { StreamSubscription } from "./constructs/stream-subscription";
+import { OUTPUTS } from "./outputs";
 import { ProjectionStack } from "./projection-stack";
 
 export const QUEUED_STACK_NAME = "queued-projection";
@@ -135,24 +136,28 @@ export class QueuedProjectionStack extends ProjectionStack {
       alarmTopicArn: config.alarmTopicArn,
     });
 
-    this.output("summary_updates_queue_url", this.updates.queue.url, "Summary updates waiting to be applied");
     this.output(
-      "summary_updates_dlq_url",
+      OUTPUTS.summaryUpdatesQueueUrl,
+      this.updates.queue.url,
+      "Summary updates waiting to be applied",
+    );
+    this.output(
+      OUTPUTS.summaryUpdatesDlqUrl,
       this.updates.deadLetterQueue.url,
       "Updates that failed maxReceiveCount times",
     );
     this.output(
-      "summary_updates_dlq_arn",
+      OUTPUTS.summaryUpdatesDlqArn,
       this.updates.deadLetterQueue.arn,
       "Source ARN of a DLQ redrive (aws sqs start-message-move-task --source-arn)",
     );
     this.output(
-      "dlq_redrive_role_arn",
+      OUTPUTS.dlqRedriveRoleArn,
       this.redriver.role.arn,
       "Role that may redrive the DLQ into summary-updates; assume it to run the redrive",
     );
     this.output(
-      "failure_queue_url",
+      OUTPUTS.failureQueueUrl,
       this.subscription.failureQueue.url,
       "Stream batches the forwarder gave up on",
     );

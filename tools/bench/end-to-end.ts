@@ -1,5 +1,6 @@
 import { type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { OUTPUTS } from "../../stacks/outputs";
 import { planTraffic, sendTraffic, TrafficLog } from "../demo/traffic";
 import { apiTargetOf } from "../load/api-client";
 import { median, percentile } from "./statistics";
@@ -49,7 +50,7 @@ async function oneRun(
 ): Promise<{ ordersPerSecond: number; lagsMs: number[]; convergeSeconds: number }> {
   const plan = planTraffic({ runId, burst: orders, rate: 1, duration: 0, accounts, seed: 11 });
   const log = new TrafficLog();
-  const table = stack.outputs.summary_table_name as string;
+  const table = stack.outputs[OUTPUTS.summaryTableName] as string;
   const reflectedAt = new Map<string, number[]>();
   const started = Date.now();
   let sending = true;

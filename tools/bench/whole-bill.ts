@@ -32,6 +32,7 @@ import { type RunningStack, startStack } from "../../emulator/stack-runtime";
 import type { SynthesizedStack } from "../../emulator/terraform/terraform-document";
 import { summaryDeltaOf } from "../../functions/domain/summary-delta";
 import { WRITE_BUDGET_VARIABLE } from "../../functions/summary/write-budget";
+import { OUTPUTS } from "../../stacks/outputs";
 import { apiTargetOf, postOrder } from "../load/api-client";
 import { inParallel } from "../load/in-parallel";
 import { randomOrder } from "../load/orders";
@@ -353,7 +354,7 @@ export async function measureRun(
     };
     const batching: Record<string, Batching> = { "dynamodb-stream": streamBatching };
     const batches = streamBatches(arrivals, streamBatching);
-    const summaryTable = String(stack.outputs.summary_table_name);
+    const summaryTable = String(stack.outputs[OUTPUTS.summaryTableName]);
 
     if (scenario.baseline) {
       const handler = baselineHandler(scenario.baseline, meteredDynamodb, summaryTable);

@@ -5,6 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { readPrices } from "../../emulator/cost/charges";
 import { localClientConfig } from "../../emulator/local-credentials";
+import { OUTPUTS } from "../../stacks/outputs";
 import { PROJECTION_STACK_NAMES } from "../../stacks/projections";
 import { PRICES_FILE } from "../bench/prices";
 import { type ApiTarget, apiTargetOf, getSummary } from "../load/api-client";
@@ -112,7 +113,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRecording> {
       stack.name,
       new StackBill(stack.functions.values(), functionMemory(stack.model), {
         tables: stack.tables.map((table) => table.name),
-        summaryTable: String(stack.outputs.summary_table_name),
+        summaryTable: String(stack.outputs[OUTPUTS.summaryTableName]),
         queues: stack.queues.map((queue) => queue.name),
       }),
     ]),

@@ -3,6 +3,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDbWriteCounters } from "../../emulator/faults";
 import { queueDepth } from "../../emulator/queue-depth";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { OUTPUTS } from "../../stacks/outputs";
 import type { TrafficLog } from "./traffic";
 
 /** One stack, one instant. Counts are cumulative since the start; the report derives rates. */
@@ -65,7 +66,7 @@ export class StackSampler {
     runId: string,
     private readonly startedAtMs: number,
   ) {
-    this.summaryTable = stack.outputs.summary_table_name as string;
+    this.summaryTable = stack.outputs[OUTPUTS.summaryTableName] as string;
     this.accountPrefix = `${runId}-`;
   }
 
@@ -74,9 +75,9 @@ export class StackSampler {
     const { stack, traffic } = this;
     const [projected, depth, dlqDepth, failureQueueMessages] = await Promise.all([
       this.projectedOrders(),
-      this.depthOf("summary_updates_queue_url"),
-      this.depthOf("summary_updates_dlq_url"),
-      this.depthOf("failure_queue_url"),
+      this.depthOf(OUTPUTS.summaryUpdatesQueueUrl),
+      this.depthOf(OUTPUTS.summaryUpdatesDlqUrl),
+      this.depthOf(OUTPUTS.failureQueueUrl),
     ]);
     const invocations: Record<string, number> = {};
     let errors = 0;

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { localClientConfig } from "../../emulator/local-credentials";
+import { OUTPUTS, QUEUE_URL_OUTPUTS } from "../../stacks/outputs";
 import { EndpointsFileError, readEndpointsFile, type StackEndpoints } from "../shared/endpoints-file";
 import { formatReport } from "./format-report";
 import { type ReconcileOptions, type ReconcileStep, reconcile } from "./reconcile";
@@ -101,10 +102,9 @@ function localRun(name: string, stack: StackEndpoints): Run {
     }
     return value;
   };
-  const detailsTable = output("details_table_name");
-  const summaryTable = output("summary_table_name");
-  const queueUrls = Object.keys(stack.outputs)
-    .filter((key) => /_(queue|dlq)_url$/.test(key))
+  const detailsTable = output(OUTPUTS.detailsTableName);
+  const summaryTable = output(OUTPUTS.summaryTableName);
+  const queueUrls = QUEUE_URL_OUTPUTS.filter((key) => key in stack.outputs)
     .sort()
     .map(output);
   const dynamodb = new DynamoDBClient(localClientConfig(stack.dynamodbEndpoint));

@@ -1,4 +1,5 @@
 import type { Attributes, SynthesizedStack } from "../../emulator/terraform/terraform-document";
+import { OUTPUTS } from "../../stacks/outputs";
 
 /** The settings of one projection stack that decide its write cost and its limits, as synthesized. */
 export interface ProjectionSettings {
@@ -58,8 +59,8 @@ function numberOf(attributes: Attributes, name: string, where: string): number {
  */
 export function projectionSettings(stack: SynthesizedStack): ProjectionSettings {
   const resources = stack.document.resource ?? {};
-  const summaryOutput = stack.document.output?.summary_table_name?.value;
-  const summaryRef = reference(summaryOutput, `${stack.name} output summary_table_name`);
+  const summaryOutput = stack.document.output?.[OUTPUTS.summaryTableName]?.value;
+  const summaryRef = reference(summaryOutput, `${stack.name} output ${OUTPUTS.summaryTableName}`);
   const summary = resourceOf(stack, summaryRef.type, summaryRef.id);
   const summaryWhere = `${summaryRef.type}.${summaryRef.id}`;
 

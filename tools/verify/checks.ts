@@ -4,6 +4,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import { queueDepth } from "../../emulator/queue-depth";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { OUTPUTS } from "../../stacks/outputs";
 import { getSummary } from "../load/api-client";
 import { summaryIsExact } from "../load/run-load";
 import { peekAll } from "./queue-contents";
@@ -49,7 +50,7 @@ export async function checkNoLostOrders(
   workload: WorkloadResult,
   clients: CheckClients,
 ): Promise<CheckResult> {
-  const table = output(stack, "details_table_name") as string;
+  const table = output(stack, OUTPUTS.detailsTableName) as string;
   const stored = new Map<string, Record<string, { S?: string; N?: string }>>();
   for (const accountid of workload.accounts) {
     let startKey: Record<string, never> | undefined;
@@ -106,8 +107,8 @@ export async function checkFailureDestinations(
 ): Promise<CheckResult[]> {
   const poisonAccounts = new Set(workload.poison.map((p) => p.accountid));
   const results: CheckResult[] = [];
-  const dlqUrl = output(stack, "summary_updates_dlq_url");
-  const failureUrl = output(stack, "failure_queue_url") as string;
+  const dlqUrl = output(stack, OUTPUTS.summaryUpdatesDlqUrl);
+  const failureUrl = output(stack, OUTPUTS.failureQueueUrl) as string;
 
   if (dlqUrl) {
     const bodies = await peekAll(clients.sqs, dlqUrl);
@@ -134,7 +135,7 @@ export async function checkFailureDestinations(
     return results;
   }
 
-  const streamArn = stack.tables.find((t) => t.name === output(stack, "details_table_name"))
+  const streamArn = stack.tables.find((t) => t.name === output(stack, OUTPUTS.detailsTableName))
     ?.streamArn as string;
   const poisonRecords = (await readWholeStream(clients.streams, streamArn)).filter((r) =>
     poisonAccounts.has(r.accountid),
@@ -174,7 +175,7 @@ export async function checkHotAccountsSpilled(
   clients: CheckClients,
   hotAccounts: number,
 ): Promise<CheckResult> {
-  const ledgerTable = output(stack, "ledger_table_name") as string;
+  const ledgerTable = output(stack, OUTPUTS.ledgerTableName) as string;
   const rangesPerAccount = await Promise.all(
     workload.accounts.slice(0, hotAccounts).map(async (accountid) => {
       const { Count = 0 } = await clients.dynamodb.send(

@@ -7,6 +7,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { FaultCounters, FaultSettings } from "../../emulator/faults";
 import { localClientConfig } from "../../emulator/local-credentials";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { OUTPUTS } from "../../stacks/outputs";
 import { PROJECTION_STACK_NAMES } from "../../stacks/projections";
 import { apiTargetOf } from "../load/api-client";
 import { startLocalRuntime } from "../local/local-runtime";
@@ -62,8 +63,8 @@ async function reconcileCheck(
 ): Promise<CheckResult> {
   const report = await reconcile({
     dynamodb: clients.dynamodb,
-    detailsTable: stack.outputs.details_table_name as string,
-    summaryTable: stack.outputs.summary_table_name as string,
+    detailsTable: stack.outputs[OUTPUTS.detailsTableName] as string,
+    summaryTable: stack.outputs[OUTPUTS.summaryTableName] as string,
   });
   const ours = new Set([...workload.accounts, ...workload.poison.map((p) => p.accountid)]);
   const drifts = report.drifts.filter((d) => ours.has(d.accountId));
@@ -118,7 +119,7 @@ export async function runVerification(options: VerificationOptions): Promise<Ver
           {
             ...apiTargetOf(stack),
             dynamodb: clients.dynamodb,
-            detailsTable: stack.outputs.details_table_name as string,
+            detailsTable: stack.outputs[OUTPUTS.detailsTableName] as string,
           },
           { ...options, runId: `${runId}-${index + 1}` },
         );
@@ -136,7 +137,7 @@ export async function runVerification(options: VerificationOptions): Promise<Ver
             : []),
         ];
         const faults = stack.faultCounters();
-        const summaryTable = stack.outputs.summary_table_name as string;
+        const summaryTable = stack.outputs[OUTPUTS.summaryTableName] as string;
         return {
           stack: stack.name,
           workload,
