@@ -1,5 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
+import { DETAILS_HASH_KEY, DETAILS_RANGE_KEY, SUMMARY_ATTRIBUTES } from "../../functions/domain/fields";
 import { LEDGER_HASH_KEY, LEDGER_RANGE_KEY, LEDGER_TTL_ATTRIBUTE } from "../../functions/summary/ledger";
 
 export interface OrderTablesProps {
@@ -33,11 +34,11 @@ export class OrderTables extends Construct {
     this.details = new DynamodbTable(this, "details", {
       name: `${props.namePrefix}-details`,
       billingMode: "PAY_PER_REQUEST",
-      hashKey: "accountid",
-      rangeKey: "vendorid",
+      hashKey: DETAILS_HASH_KEY,
+      rangeKey: DETAILS_RANGE_KEY,
       attribute: [
-        { name: "accountid", type: "S" },
-        { name: "vendorid", type: "S" },
+        { name: DETAILS_HASH_KEY, type: "S" },
+        { name: DETAILS_RANGE_KEY, type: "S" },
       ],
       streamEnabled: true,
       streamViewType: "NEW_AND_OLD_IMAGES",
@@ -51,8 +52,8 @@ export class OrderTables extends Construct {
       billingMode: "PROVISIONED",
       readCapacity: props.summaryReadCapacity,
       writeCapacity: props.summaryWriteCapacity,
-      hashKey: "accountid",
-      attribute: [{ name: "accountid", type: "S" }],
+      hashKey: SUMMARY_ATTRIBUTES.accountId,
+      attribute: [{ name: SUMMARY_ATTRIBUTES.accountId, type: "S" }],
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption,
     });

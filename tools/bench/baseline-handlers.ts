@@ -19,6 +19,7 @@ import {
 import type { DynamoDBRecord } from "aws-lambda";
 import { aggregateDeltas } from "../../functions/domain/aggregate-deltas";
 import { Decimal, toDecimalText } from "../../functions/domain/decimal";
+import { SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import { summaryDeltaOf } from "../../functions/domain/summary-delta";
 
 export const BASELINES = [
@@ -36,8 +37,8 @@ export function baselineHandler(kind: Baseline, dynamodb: DynamoDBClient, tableN
     client.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: { accountid },
-        UpdateExpression: "ADD account_total :amount, order_count :count",
+        Key: { [SUMMARY.accountId]: accountid },
+        UpdateExpression: `ADD ${SUMMARY.accountTotal} :amount, ${SUMMARY.orderCount} :count`,
         ExpressionAttributeValues: { ":amount": NumberValue.from(amount), ":count": count },
       }),
     );
@@ -62,7 +63,7 @@ export function baselineHandler(kind: Baseline, dynamodb: DynamoDBClient, tableN
           const { Item } = await client.send(
             new GetCommand({
               TableName: tableName,
-              Key: { accountid: delta.accountId },
+              Key: { [SUMMARY.accountId]: delta.accountId },
               ConsistentRead: true,
             }),
           );
@@ -70,11 +71,11 @@ export function baselineHandler(kind: Baseline, dynamodb: DynamoDBClient, tableN
             new PutCommand({
               TableName: tableName,
               Item: {
-                accountid: delta.accountId,
-                account_total: NumberValue.from(
-                  toDecimalText(Decimal(String(Item?.account_total ?? "0")).plus(delta.amount)),
+                [SUMMARY.accountId]: delta.accountId,
+                [SUMMARY.accountTotal]: NumberValue.from(
+                  toDecimalText(Decimal(String(Item?.[SUMMARY.accountTotal] ?? "0")).plus(delta.amount)),
                 ),
-                order_count: Number(String(Item?.order_count ?? "0")) + delta.orderCount,
+                [SUMMARY.orderCount]: Number(String(Item?.[SUMMARY.orderCount] ?? "0")) + delta.orderCount,
               },
             }),
           );

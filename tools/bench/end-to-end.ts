@@ -1,5 +1,6 @@
 import { type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import { OUTPUTS } from "../../stacks/outputs";
 import { planTraffic, sendTraffic, TrafficLog } from "../demo/traffic";
 import { apiTargetOf } from "../load/api-client";
@@ -29,8 +30,8 @@ async function orderCounts(
   const counts = new Map<string, number>();
   for await (const page of paginateScan({ client: dynamodb }, { TableName: table })) {
     for (const item of page.Items ?? []) {
-      const account = item.accountid?.S ?? "";
-      if (account.startsWith(prefix)) counts.set(account, Number(item.order_count?.N ?? 0));
+      const account = item[SUMMARY.accountId]?.S ?? "";
+      if (account.startsWith(prefix)) counts.set(account, Number(item[SUMMARY.orderCount]?.N ?? 0));
     }
   }
   return counts;

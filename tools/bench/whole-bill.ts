@@ -30,6 +30,7 @@ import { seededRandom } from "../../emulator/seeded-random";
 import { startSqsLocal } from "../../emulator/sqs-local";
 import { type RunningStack, startStack } from "../../emulator/stack-runtime";
 import type { SynthesizedStack } from "../../emulator/terraform/terraform-document";
+import { DETAILS_HASH_KEY, SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import { summaryDeltaOf } from "../../functions/domain/summary-delta";
 import { WRITE_BUDGET_VARIABLE } from "../../functions/summary/write-budget";
 import { OUTPUTS } from "../../stacks/outputs";
@@ -218,11 +219,11 @@ async function summariesMatch(
   let seen = 0;
   for await (const page of paginateScan({ client: admin }, { TableName: table, ConsistentRead: true })) {
     for (const item of page.Items ?? []) {
-      const want = expected.get(item.accountid?.S ?? "");
+      const want = expected.get(item[SUMMARY.accountId]?.S ?? "");
       if (!want) continue;
       seen++;
-      if (Number(item.order_count?.N ?? "0") !== want.count) return false;
-      if (!new Big(item.account_total?.N ?? "0").eq(want.total)) return false;
+      if (Number(item[SUMMARY.orderCount]?.N ?? "0") !== want.count) return false;
+      if (!new Big(item[SUMMARY.accountTotal]?.N ?? "0").eq(want.total)) return false;
     }
   }
   return seen === expected.size;
@@ -364,12 +365,12 @@ export async function measureRun(
         await handler(batch.items);
         invocations[scenario.baseline] = (invocations[scenario.baseline] ?? 0) + 1;
         gbSeconds += lambdaGbSeconds(memory, performance.now() - began);
-        countBatch(batch.items.map((r) => r.dynamodb?.Keys?.accountid?.S ?? ""));
+        countBatch(batch.items.map((r) => r.dynamodb?.Keys?.[DETAILS_HASH_KEY]?.S ?? ""));
       }
     } else if (!queueMapping) {
       for (const batch of batches) {
         await invoke(streamMapping.functionName, { Records: batch.items });
-        countBatch(batch.items.map((r) => r.dynamodb?.Keys?.accountid?.S ?? ""));
+        countBatch(batch.items.map((r) => r.dynamodb?.Keys?.[DETAILS_HASH_KEY]?.S ?? ""));
       }
     } else {
       const queue = stack.queues.find((q) => q.name === scenario.settings.queue?.name);

@@ -3,6 +3,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDbWriteCounters } from "../../emulator/faults";
 import { queueDepth } from "../../emulator/queue-depth";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import { OUTPUTS } from "../../stacks/outputs";
 import type { TrafficLog } from "./traffic";
 
@@ -122,11 +123,12 @@ export class StackSampler {
     let total = 0;
     const pages = paginateScan(
       { client: this.clients.dynamodb },
-      { TableName: this.summaryTable, ProjectionExpression: "accountid, order_count" },
+      { TableName: this.summaryTable, ProjectionExpression: `${SUMMARY.accountId}, ${SUMMARY.orderCount}` },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        if (item.accountid?.S?.startsWith(this.accountPrefix)) total += Number(item.order_count?.N ?? 0);
+        if (item[SUMMARY.accountId]?.S?.startsWith(this.accountPrefix))
+          total += Number(item[SUMMARY.orderCount]?.N ?? 0);
       }
     }
     return total;

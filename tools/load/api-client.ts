@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import Big from "big.js";
 import { type AwsCredentials, EXECUTE_API_SERVICE, signRequest } from "../../emulator/sigv4";
+import { SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import type { Order } from "./orders";
 
 export interface ApiTarget {
@@ -83,8 +84,8 @@ export async function getSummary(target: ApiTarget, accountid: string): Promise<
   const response = await callApi(target, "GET", `/${encodeURIComponent(accountid)}`);
   const text = await response.text();
   if (response.status !== 200) return { status: response.status, text };
-  const total = numberText(text, "account_total");
-  const count = numberText(text, "order_count");
+  const total = numberText(text, SUMMARY.accountTotal);
+  const count = numberText(text, SUMMARY.orderCount);
   return {
     status: response.status,
     text,

@@ -1,16 +1,21 @@
 import Big from "big.js";
 import { seededRandom } from "../../emulator/seeded-random";
+import { type DETAILS_HASH_KEY, type DETAILS_RANGE_KEY, ORDER_FIELDS } from "../../functions/domain/fields";
 
+/** An order as the API takes it (the request's `order` object). */
 export interface Order {
-  accountid: string;
-  vendorid: string;
-  orderdate: string;
-  city: string;
-  coffeetype: string;
-  coffeesize: string;
-  unitprice: number;
-  quantity: number;
+  [ORDER_FIELDS.accountId]: string;
+  [ORDER_FIELDS.vendorId]: string;
+  [ORDER_FIELDS.orderDate]: string;
+  [ORDER_FIELDS.city]: string;
+  [ORDER_FIELDS.coffeeType]: string;
+  [ORDER_FIELDS.coffeeSize]: string;
+  [ORDER_FIELDS.unitPrice]: number;
+  [ORDER_FIELDS.quantity]: number;
 }
+
+/** What identifies an order: the details table's key. */
+export type OrderKey = Pick<Order, typeof DETAILS_HASH_KEY | typeof DETAILS_RANGE_KEY>;
 
 export const CITIES = [
   "Seattle",

@@ -1,4 +1,5 @@
 import type { AcceptedItems } from "../../emulator/faults/item-mutations";
+import { DETAILS_HASH_KEY, DETAILS_RANGE_KEY } from "../../functions/domain/fields";
 
 /**
  * The orders the API accepted (POST /order answered 200), for the order mutation faults: keyed by
@@ -14,10 +15,11 @@ export const ACCEPTED_ORDERS: AcceptedItems = {
       return undefined;
     }
     try {
-      const order = (JSON.parse(request.body) as { order?: { accountid?: unknown; vendorid?: unknown } })
-        .order;
-      return typeof order?.accountid === "string" && typeof order.vendorid === "string"
-        ? { accountid: { S: order.accountid }, vendorid: { S: order.vendorid } }
+      const order = (JSON.parse(request.body) as { order?: Record<string, unknown> }).order;
+      const account = order?.[DETAILS_HASH_KEY];
+      const vendor = order?.[DETAILS_RANGE_KEY];
+      return typeof account === "string" && typeof vendor === "string"
+        ? { [DETAILS_HASH_KEY]: { S: account }, [DETAILS_RANGE_KEY]: { S: vendor } }
         : undefined;
     } catch {
       return undefined;

@@ -1,5 +1,6 @@
 import { type AttributeValue, paginateScan } from "@aws-sdk/client-dynamodb";
 import { Decimal } from "../../functions/domain/decimal";
+import { SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import type { ReconcileTarget, SummaryFigures } from "./types";
 
 /** One summary item as read, with the raw attributes a conditional rewrite must find unchanged. */
@@ -30,17 +31,25 @@ export async function actualSummaries(target: ReconcileTarget): Promise<Map<stri
 
 /** A missing attribute reads as 0: the projection's first ADD creates it. */
 export function readSummaryItem(item: Record<string, AttributeValue>): SummaryItemReading {
-  const accountId = item.accountid?.S ?? "";
-  const accountTotal = item.account_total;
-  const orderCount = item.order_count;
+  const accountId = item[SUMMARY.accountId]?.S ?? "";
+  const accountTotal = item[SUMMARY.accountTotal];
+  const orderCount = item[SUMMARY.orderCount];
   const reading = { accountId, accountTotal, orderCount };
   const total = parseNumber(accountTotal);
   const count = parseNumber(orderCount);
   if (total === undefined) {
-    return { ...reading, figures: null, unreadable: `account_total is ${JSON.stringify(accountTotal)}` };
+    return {
+      ...reading,
+      figures: null,
+      unreadable: `${SUMMARY.accountTotal} is ${JSON.stringify(accountTotal)}`,
+    };
   }
   if (count === undefined || !count.eq(count.round(0, Decimal.roundDown))) {
-    return { ...reading, figures: null, unreadable: `order_count is ${JSON.stringify(orderCount)}` };
+    return {
+      ...reading,
+      figures: null,
+      unreadable: `${SUMMARY.orderCount} is ${JSON.stringify(orderCount)}`,
+    };
   }
   return { ...reading, figures: { accountTotal: total, orderCount: count.toNumber() } };
 }

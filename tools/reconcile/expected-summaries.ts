@@ -1,6 +1,7 @@
 import { type AttributeValue, paginateScan } from "@aws-sdk/client-dynamodb";
 import { aggregateDeltas } from "../../functions/domain/aggregate-deltas";
 import { InvalidOrderError, UnprocessableRecordError } from "../../functions/domain/errors";
+import { DETAILS_HASH_KEY, DETAILS_RANGE_KEY, ORDER_FIELDS } from "../../functions/domain/fields";
 import { summaryDeltaOf } from "../../functions/domain/summary-delta";
 import type { ItemImage, SummaryDelta } from "../../functions/domain/types";
 import type { ReconcileTarget, SummaryFigures, UnprojectableItem } from "./types";
@@ -27,10 +28,10 @@ export async function expectedSummaries(target: ReconcileTarget): Promise<Expect
       ConsistentRead: true,
       ProjectionExpression: "#account, #vendor, #price, #quantity",
       ExpressionAttributeNames: {
-        "#account": "accountid",
-        "#vendor": "vendorid",
-        "#price": "unitprice",
-        "#quantity": "quantity",
+        "#account": ORDER_FIELDS.accountId,
+        "#vendor": ORDER_FIELDS.vendorId,
+        "#price": ORDER_FIELDS.unitPrice,
+        "#quantity": ORDER_FIELDS.quantity,
       },
     },
   );
@@ -54,8 +55,8 @@ export async function expectedSummaries(target: ReconcileTarget): Promise<Expect
 }
 
 function projectItem(item: Record<string, AttributeValue>): SummaryDelta | UnprojectableItem {
-  const accountId = item.accountid?.S ?? "";
-  const vendorId = item.vendorid?.S ?? "";
+  const accountId = item[DETAILS_HASH_KEY]?.S ?? "";
+  const vendorId = item[DETAILS_RANGE_KEY]?.S ?? "";
   // The SDK's and the stream's AttributeValue types differ only for binary values; the domain reads S and N.
   const image = item as unknown as ItemImage;
   try {
@@ -65,7 +66,7 @@ function projectItem(item: Record<string, AttributeValue>): SummaryDelta | Unpro
       dynamodb: {
         // The creation second only places the marks of applied records; a recompute from the table writes none.
         ApproximateCreationDateTime: 0,
-        Keys: { accountid: image.accountid, vendorid: image.vendorid },
+        Keys: { [DETAILS_HASH_KEY]: image[DETAILS_HASH_KEY], [DETAILS_RANGE_KEY]: image[DETAILS_RANGE_KEY] },
         NewImage: image,
       },
     });

@@ -4,6 +4,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { toDecimalText } from "../../functions/domain/decimal";
+import { SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import type { SummaryItemReading } from "./actual-summaries";
 import type { ReconcileTarget, SummaryFigures } from "./types";
 
@@ -26,14 +27,14 @@ export async function rewriteSummary(
   read: SummaryItemReading | undefined,
   expected: SummaryFigures,
 ): Promise<boolean> {
-  const names: Record<string, string> = { "#total": "account_total", "#count": "order_count" };
+  const names: Record<string, string> = { "#total": SUMMARY.accountTotal, "#count": SUMMARY.orderCount };
   const values: Record<string, AttributeValue> = {
     ":total": { N: toDecimalText(expected.accountTotal) },
     ":count": { N: String(expected.orderCount) },
   };
   let condition: string;
   if (read === undefined) {
-    names["#account"] = "accountid";
+    names["#account"] = SUMMARY.accountId;
     condition = "attribute_not_exists(#account)";
   } else {
     condition = [
@@ -45,7 +46,7 @@ export async function rewriteSummary(
     await target.dynamodb.send(
       new UpdateItemCommand({
         TableName: target.summaryTable,
-        Key: { accountid: { S: accountId } },
+        Key: { [SUMMARY.accountId]: { S: accountId } },
         UpdateExpression: "SET #total = :total, #count = :count",
         ConditionExpression: condition,
         ExpressionAttributeNames: names,

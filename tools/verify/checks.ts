@@ -4,6 +4,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import { queueDepth } from "../../emulator/queue-depth";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { ORDER_FIELDS as F } from "../../functions/domain/fields";
 import { OUTPUTS } from "../../stacks/outputs";
 import { getSummary } from "../load/api-client";
 import { summaryIsExact } from "../load/run-load";
@@ -58,13 +59,14 @@ export async function checkNoLostOrders(
       const page = await clients.dynamodb.send(
         new QueryCommand({
           TableName: table,
-          KeyConditionExpression: "accountid = :a",
+          KeyConditionExpression: `${F.accountId} = :a`,
           ExpressionAttributeValues: { ":a": { S: accountid } },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) stored.set(`${item.accountid.S}\u0000${item.vendorid.S}`, item);
+      for (const item of page.Items ?? [])
+        stored.set(`${item[F.accountId].S}\u0000${item[F.vendorId].S}`, item);
       startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
     } while (startKey);
   }
@@ -73,8 +75,8 @@ export async function checkNoLostOrders(
     const item = stored.get(`${order.accountid}\u0000${order.vendorid}`);
     if (!item) problems.push(`missing ${order.accountid}/${order.vendorid}`);
     else if (
-      !new Big(item.unitprice?.N ?? "NaN").eq(new Big(String(order.unitprice))) ||
-      Number(item.quantity?.N) !== order.quantity
+      !new Big(item[F.unitPrice]?.N ?? "NaN").eq(new Big(String(order.unitprice))) ||
+      Number(item[F.quantity]?.N) !== order.quantity
     ) {
       problems.push(`stale ${order.accountid}/${order.vendorid}`);
     }
@@ -115,9 +117,9 @@ export async function checkFailureDestinations(
     const accounts = bodies.map((body) => {
       const message = JSON.parse(body) as {
         accountId?: string;
-        dynamodb?: { Keys?: { accountid?: { S?: string } } };
+        dynamodb?: { Keys?: Record<string, { S?: string }> };
       };
-      return message.accountId ?? message.dynamodb?.Keys?.accountid?.S ?? "(unreadable)";
+      return message.accountId ?? message.dynamodb?.Keys?.[F.accountId]?.S ?? "(unreadable)";
     });
     const unexpected = accounts.filter((a) => !poisonAccounts.has(a));
     const missing = [...poisonAccounts].filter((a) => !accounts.includes(a));
@@ -181,7 +183,7 @@ export async function checkHotAccountsSpilled(
       const { Count = 0 } = await clients.dynamodb.send(
         new QueryCommand({
           TableName: ledgerTable,
-          KeyConditionExpression: "accountid = :a",
+          KeyConditionExpression: `${F.accountId} = :a`,
           ExpressionAttributeValues: { ":a": { S: accountid } },
           Select: "COUNT",
           ConsistentRead: true,

@@ -5,10 +5,10 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from "@aws-sdk/client-dynamodb-streams";
+import { DETAILS_HASH_KEY, DETAILS_RANGE_KEY } from "../../functions/domain/fields";
+import type { OrderKey } from "../load/orders";
 
-export interface StreamRecordKey {
-  accountid: string;
-  vendorid: string;
+export interface StreamRecordKey extends OrderKey {
   sequenceNumber: string;
   eventName: string;
 }
@@ -51,8 +51,8 @@ export async function readWholeStream(
   streamArn: string,
 ): Promise<StreamRecordKey[]> {
   return (await readStreamRecords(streams, streamArn)).map((record) => ({
-    accountid: record.dynamodb?.Keys?.accountid?.S ?? "",
-    vendorid: record.dynamodb?.Keys?.vendorid?.S ?? "",
+    [DETAILS_HASH_KEY]: record.dynamodb?.Keys?.[DETAILS_HASH_KEY]?.S ?? "",
+    [DETAILS_RANGE_KEY]: record.dynamodb?.Keys?.[DETAILS_RANGE_KEY]?.S ?? "",
     sequenceNumber: record.dynamodb?.SequenceNumber ?? "",
     eventName: record.eventName ?? "",
   }));

@@ -1,8 +1,9 @@
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { seededRandom } from "../../emulator/seeded-random";
+import { ORDER_FIELDS as F } from "../../functions/domain/fields";
 import { type ApiTarget, postOrder } from "../load/api-client";
 import { inParallel } from "../load/in-parallel";
-import { type ExpectedSummary, expectedSummaries, type Order, planLoad } from "../load/orders";
+import { type ExpectedSummary, expectedSummaries, type Order, type OrderKey, planLoad } from "../load/orders";
 
 export interface WorkloadOptions {
   /** Orders: POSTed originals and overwrites of them by another writer, together. */
@@ -22,11 +23,6 @@ export interface WorkloadOptions {
   concurrency: number;
   /** A few accounts taking most orders, so their marks spill to the ledger and late records take the ledger path. */
   hotAccounts?: { count: number; share: number };
-}
-
-export interface OrderKey {
-  accountid: string;
-  vendorid: string;
 }
 
 export interface WorkloadResult {
@@ -60,14 +56,14 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 /** An order as the API stores it in the details table. */
 function detailsItem(order: Order) {
   return {
-    accountid: { S: order.accountid },
-    vendorid: { S: order.vendorid },
-    orderdate: { S: order.orderdate },
-    city: { S: order.city },
-    coffeetype: { S: order.coffeetype },
-    coffeesize: { S: order.coffeesize },
-    unitprice: { N: String(order.unitprice) },
-    quantity: { N: String(order.quantity) },
+    [F.accountId]: { S: order.accountid },
+    [F.vendorId]: { S: order.vendorid },
+    [F.orderDate]: { S: order.orderdate },
+    [F.city]: { S: order.city },
+    [F.coffeeType]: { S: order.coffeetype },
+    [F.coffeeSize]: { S: order.coffeesize },
+    [F.unitPrice]: { N: String(order.unitprice) },
+    [F.quantity]: { N: String(order.quantity) },
   };
 }
 
@@ -109,10 +105,10 @@ export async function runWorkload(target: WorkloadTarget, options: WorkloadOptio
       new PutItemCommand({
         TableName: target.detailsTable,
         Item: {
-          accountid: { S: key.accountid },
-          vendorid: { S: key.vendorid },
-          unitprice: { S: "not a number" },
-          quantity: { N: "1" },
+          [F.accountId]: { S: key.accountid },
+          [F.vendorId]: { S: key.vendorid },
+          [F.unitPrice]: { S: "not a number" },
+          [F.quantity]: { N: "1" },
         },
       }),
     );
@@ -127,7 +123,7 @@ export async function runWorkload(target: WorkloadTarget, options: WorkloadOptio
     await target.dynamodb.send(
       new DeleteItemCommand({
         TableName: target.detailsTable,
-        Key: { accountid: { S: key.accountid }, vendorid: { S: key.vendorid } },
+        Key: { [F.accountId]: { S: key.accountid }, [F.vendorId]: { S: key.vendorid } },
       }),
     );
     accepted.delete(keyOf(key));
