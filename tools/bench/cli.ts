@@ -20,8 +20,8 @@ import { QUEUED_STACK_NAME } from "../../stacks/queued-projection-stack";
 import { startLocalRuntime } from "../local/local-runtime";
 import { describeMachine, type MachineDescription } from "../shared/machine";
 import {
-  type ProjectionSettings,
   projectionSettings,
+  type SynthesizedProjectionSettings,
   summaryWriterMapping,
 } from "../shared/projection-settings";
 import { DEFAULT_OUTDIR, PROJECT_ROOT, synthesize, synthIsStale } from "../shared/synthesize";
@@ -74,7 +74,7 @@ interface Results {
   generatedAt: string;
   commit: string;
   machine: MachineDescription & { loadAverage: number[] };
-  settings?: Record<string, ProjectionSettings>;
+  settings?: Record<string, SynthesizedProjectionSettings>;
   prices?: Prices;
   cost?: CostRow[];
   saturation?: SaturationRow[];
@@ -100,7 +100,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
     .join("\n");
 }
 
-function stackSettings(): Record<string, ProjectionSettings> {
+function stackSettings(): Record<string, SynthesizedProjectionSettings> {
   if (synthIsStale(DEFAULT_OUTDIR)) {
     console.log("synthesizing cdktf.out (missing, stale or made with other settings)...");
     synthesize(DEFAULT_OUTDIR);
@@ -114,7 +114,7 @@ function stackSettings(): Record<string, ProjectionSettings> {
  * Both stacks at their defaults; three baselines on the direct stack's stream batching; then the stack
  * whose summary writer takes the smaller batch again at the other's batch size (rows with default: false).
  */
-function costScenarios(settings: Record<string, ProjectionSettings>): CostScenario[] {
+function costScenarios(settings: Record<string, SynthesizedProjectionSettings>): CostScenario[] {
   const synthesized = (name: string) => readSynthesizedStack(DEFAULT_OUTDIR, name);
   const none = { "dynamodb-stream": undefined, sqs: undefined };
   const scenarios: CostScenario[] = [
@@ -242,7 +242,7 @@ function costTargets(rows: CostRow[], saturation: SaturationRow[]): Target[] {
 
 async function runCost(
   results: Results,
-  settings: Record<string, ProjectionSettings>,
+  settings: Record<string, SynthesizedProjectionSettings>,
   orders: number,
   rate: number,
   workloads: readonly WorkloadName[],

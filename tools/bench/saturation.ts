@@ -1,4 +1,4 @@
-import type { MappingSettings, ProjectionSettings } from "../shared/projection-settings";
+import type { MappingSettings, SynthesizedProjectionSettings } from "../shared/projection-settings";
 import { summaryWriterMapping } from "../shared/projection-settings";
 import type { CostRow } from "./whole-bill";
 
@@ -45,7 +45,7 @@ function retryWindowSeconds(mapping: MappingSettings): number {
  * maxReceiveCount.
  */
 export function deriveSaturation(
-  settings: ProjectionSettings,
+  settings: SynthesizedProjectionSettings,
   costRows: CostRow[],
   scenarioLabel: string,
 ): SaturationRow[] {

@@ -37,7 +37,7 @@ import { OUTPUTS } from "../../stacks/outputs";
 import { apiTargetOf, postOrder } from "../load/api-client";
 import { inParallel } from "../load/in-parallel";
 import { randomOrder } from "../load/orders";
-import type { ProjectionSettings } from "../shared/projection-settings";
+import type { SynthesizedProjectionSettings } from "../shared/projection-settings";
 import { functionMemory } from "../shared/stack-bill";
 import { readStreamRecords } from "../verify/stream-reader";
 import { type Baseline, baselineHandler } from "./baseline-handlers";
@@ -128,7 +128,7 @@ export function workloadOf(name: WorkloadName): Workload {
 export interface CostScenario {
   stack: string;
   synthesized: SynthesizedStack;
-  settings: ProjectionSettings;
+  settings: SynthesizedProjectionSettings;
   baseline?: Baseline;
   /** Batching by mapping source; defaults to the synthesized. */
   batching: Record<"dynamodb-stream" | "sqs", Batching | undefined>;

@@ -14,7 +14,7 @@ import { summaryIsExact } from "../load/run-load";
 import { startLocalRuntime } from "../local/local-runtime";
 import { DEFAULT_STATE_DIR } from "../shared/endpoints-file";
 import { describeMachine, type MachineDescription } from "../shared/machine";
-import { type ProjectionSettings, projectionSettings } from "../shared/projection-settings";
+import { projectionSettings, type SynthesizedProjectionSettings } from "../shared/projection-settings";
 import { functionMemory, StackBill, type StackCost } from "../shared/stack-bill";
 import { type StackSample, StackSampler } from "./sampler";
 import { planTraffic, sendTraffic, TrafficLog } from "./traffic";
@@ -64,7 +64,7 @@ export interface StackOutcome {
 
 export interface StackRecording {
   name: string;
-  settings: ProjectionSettings;
+  settings: SynthesizedProjectionSettings;
   samples: StackSample[];
   outcome: StackOutcome;
 }

@@ -1,8 +1,11 @@
 import type { Attributes, SynthesizedStack } from "../../emulator/terraform/terraform-document";
 import { OUTPUTS } from "../../stacks/outputs";
 
-/** The settings of one projection stack that decide its write cost and its limits, as synthesized. */
-export interface ProjectionSettings {
+/**
+ * The settings of one projection stack that decide its write cost and its limits, as synthesized: read
+ * back from its cdk.tf.json (unlike stacks/config.ts's ProjectionSettings, the capacities a stack is given).
+ */
+export interface SynthesizedProjectionSettings {
   stack: string;
   summaryTable: { name: string; readCapacity: number; writeCapacity: number };
   /** Every event source mapping: what it reads, which function it feeds, how it batches. */
@@ -57,7 +60,7 @@ function numberOf(attributes: Attributes, name: string, where: string): number {
  * Reads a projection stack's capacities, batching and queue settings straight from its cdk.tf.json,
  * so that the demo and the bench use what would be deployed, never a parallel copy.
  */
-export function projectionSettings(stack: SynthesizedStack): ProjectionSettings {
+export function projectionSettings(stack: SynthesizedStack): SynthesizedProjectionSettings {
   const resources = stack.document.resource ?? {};
   const summaryOutput = stack.document.output?.[OUTPUTS.summaryTableName]?.value;
   const summaryRef = reference(summaryOutput, `${stack.name} output ${OUTPUTS.summaryTableName}`);
@@ -91,7 +94,7 @@ export function projectionSettings(stack: SynthesizedStack): ProjectionSettings 
   const queueMapping = Object.values(resources.aws_lambda_event_source_mapping ?? {}).find((mapping) =>
     String(mapping.event_source_arn).startsWith("${aws_sqs_queue."),
   );
-  let queue: ProjectionSettings["queue"];
+  let queue: SynthesizedProjectionSettings["queue"];
   if (queueMapping) {
     const ref = reference(queueMapping.event_source_arn, "queue mapping event_source_arn");
     const attributes = resourceOf(stack, ref.type, ref.id);
@@ -118,7 +121,7 @@ export function projectionSettings(stack: SynthesizedStack): ProjectionSettings 
 }
 
 /** The mapping whose function writes the summary table: the stream's (direct) or the queue's (queued). */
-export function summaryWriterMapping(settings: ProjectionSettings): MappingSettings {
+export function summaryWriterMapping(settings: SynthesizedProjectionSettings): MappingSettings {
   const mapping = settings.mappings.find((m) => m.source === "sqs") ?? settings.mappings[0];
   if (!mapping) throw new ProjectionSettingsError(`stack ${settings.stack} has no event source mapping`);
   return mapping;

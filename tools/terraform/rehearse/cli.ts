@@ -21,11 +21,11 @@ import {
   leftovers,
   loadToolchain,
   REGION,
+  type RehearsalStack,
   runAsync,
   runRehearsal,
   SETUP_STACK,
   STATE_BUCKET,
-  type SynthesizedStack,
   seconds,
   synthesizedStacks,
 } from "./rehearse";
@@ -100,7 +100,7 @@ class CliRehearsal {
   private readonly toolchain = loadToolchain();
   private moto?: MotoServer;
   private venv = "";
-  private stacks: SynthesizedStack[] = [];
+  private stacks: RehearsalStack[] = [];
   private excludedTypes = new Set<string>();
   readonly report: CliReport = {
     startedAt: new Date().toISOString(),

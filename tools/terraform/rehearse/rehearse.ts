@@ -99,7 +99,8 @@ export function runAsync(
   return { child, done };
 }
 
-export interface SynthesizedStack {
+/** What the rehearsal needs of a synthesized stack: where it is, its backend, resources and providers. */
+export interface RehearsalStack {
   name: string;
   dir: string;
   s3Backend?: { bucket: string; key: string; use_lockfile?: boolean };
@@ -109,7 +110,7 @@ export interface SynthesizedStack {
   requiredProviders: Record<string, { source: string; version?: string }>;
 }
 
-export function synthesizedStacks(outdir: string): SynthesizedStack[] {
+export function synthesizedStacks(outdir: string): RehearsalStack[] {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, { synthesizedStackPath: string; workingDirectory: string }>;
   };
@@ -117,8 +118,8 @@ export function synthesizedStacks(outdir: string): SynthesizedStack[] {
     const dir = join(outdir, manifest.stacks[name].workingDirectory);
     const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
       terraform?: {
-        backend?: { s3?: SynthesizedStack["s3Backend"] };
-        required_providers?: SynthesizedStack["requiredProviders"];
+        backend?: { s3?: RehearsalStack["s3Backend"] };
+        required_providers?: RehearsalStack["requiredProviders"];
       };
       resource?: Record<string, Record<string, unknown>>;
     };
@@ -293,7 +294,7 @@ class Rehearsal {
       this.report.stateBucket.createdBy = SETUP_STACK;
     }
 
-    const applied: { stack: SynthesizedStack; result: StackResult; terraform: Terraform }[] = [];
+    const applied: { stack: RehearsalStack; result: StackResult; terraform: Terraform }[] = [];
     for (const stack of stacks) {
       const { result, terraform } = await this.deploy(stack);
       applied.push({ stack, result, terraform });
@@ -367,7 +368,7 @@ class Rehearsal {
     return done.finally(() => this.liveChildren.delete(child));
   }
 
-  private async deploy(stack: SynthesizedStack): Promise<{ result: StackResult; terraform: Terraform }> {
+  private async deploy(stack: RehearsalStack): Promise<{ result: StackResult; terraform: Terraform }> {
     // The synthesized layout (`<outdir>/stacks/<stack>`): account-setup's local state, which the stack
     // keeps beside the outdir, then lands in WORK itself.
     const dir = join(WORK, "cdktf.out", "stacks", stack.name);
@@ -506,7 +507,7 @@ class Rehearsal {
    * used: what `terraform version -json` selected, or for a provider installed through dev_overrides
    * (which it does not list) what toolchain.env says, e.g. AWS_PROVIDER_VERSION.
    */
-  private recordVersions(stack: SynthesizedStack, terraform: Terraform): void {
+  private recordVersions(stack: RehearsalStack, terraform: Terraform): void {
     const run = spawnSync(this.toolchain.terraformBinary, ["version", "-json"], {
       cwd: terraform.cwd,
       env: this.terraformEnv(),
@@ -721,7 +722,7 @@ class Rehearsal {
    * Resources of the stack that a confirmed gap says block the stacks after it: applied and planned again
    * with the rest, then deleted from the emulator directly and recorded.
    */
-  private async liftBlockingResources(stack: SynthesizedStack, result: StackResult): Promise<void> {
+  private async liftBlockingResources(stack: RehearsalStack, result: StackResult): Promise<void> {
     for (const gap of this.report.gapProbes.filter((g) => g.present && g.liftedAfterApply)) {
       const addresses = stack.resources.filter((address) => address.startsWith(`${gap.resourceType}.`));
       if (addresses.length === 0 || !gap.liftedAfterApply) continue;
