@@ -132,16 +132,16 @@ describe.each(["direct-projection", "queued-projection"])("%s over HTTP", (name)
     });
     for (const check of report.accounts) {
       expect({
-        account: check.expected.accountid,
+        account: check.expected.accountId,
         total: check.actual.total,
         count: check.actual.count,
       }).toEqual({
-        account: check.expected.accountid,
-        total: check.expected.total,
-        count: check.expected.count,
+        account: check.expected.accountId,
+        total: check.expected.accountTotal.toString(),
+        count: check.expected.orderCount,
       });
     }
-    expect(report.accounts.reduce((sum, c) => sum + c.expected.count, 0)).toBe(170);
+    expect(report.accounts.reduce((sum, c) => sum + c.expected.orderCount, 0)).toBe(170);
   });
 
   test("a bad body gets a JSON 400 and writes nothing", async () => {

@@ -36,6 +36,16 @@ export interface SummaryDelta {
   orderCount: number;
 }
 
+/** An account's summary: the exact total of its orders and how many there are. */
+export interface AccountSummary {
+  accountId: string;
+  accountTotal: Decimal;
+  orderCount: number;
+}
+
+/** A summary's figures, where the account is known from elsewhere (a map key, a drift report). */
+export type SummaryFigures = Omit<AccountSummary, "accountId">;
+
 /** The sum of the distinct deltas of one account. */
 export interface AccountSummaryChange {
   accountId: string;

@@ -32,6 +32,7 @@ import { type RunningStack, startStack } from "../../emulator/stack-runtime";
 import type { SynthesizedStack } from "../../emulator/terraform/terraform-document";
 import { DETAILS_HASH_KEY, SUMMARY_ATTRIBUTES as SUMMARY } from "../../functions/domain/fields";
 import { summaryDeltaOf } from "../../functions/domain/summary-delta";
+import type { SummaryFigures } from "../../functions/domain/types";
 import { WRITE_BUDGET_VARIABLE } from "../../functions/summary/write-budget";
 import { OUTPUTS } from "../../stacks/outputs";
 import { apiTargetOf, postOrder } from "../load/api-client";
@@ -207,13 +208,13 @@ async function summariesMatch(
   table: string,
   records: DynamoDBRecord[],
 ): Promise<boolean> {
-  const expected = new Map<string, { total: Big; count: number }>();
+  const expected = new Map<string, SummaryFigures>();
   for (const record of records) {
     const delta = summaryDeltaOf(record);
-    const sum = expected.get(delta.accountId) ?? { total: new Big(0), count: 0 };
+    const sum = expected.get(delta.accountId) ?? { accountTotal: new Big(0), orderCount: 0 };
     expected.set(delta.accountId, {
-      total: sum.total.plus(delta.amount),
-      count: sum.count + delta.orderCount,
+      accountTotal: sum.accountTotal.plus(delta.amount),
+      orderCount: sum.orderCount + delta.orderCount,
     });
   }
   let seen = 0;
@@ -222,8 +223,8 @@ async function summariesMatch(
       const want = expected.get(item[SUMMARY.accountId]?.S ?? "");
       if (!want) continue;
       seen++;
-      if (Number(item[SUMMARY.orderCount]?.N ?? "0") !== want.count) return false;
-      if (!new Big(item[SUMMARY.accountTotal]?.N ?? "0").eq(want.total)) return false;
+      if (Number(item[SUMMARY.orderCount]?.N ?? "0") !== want.orderCount) return false;
+      if (!new Big(item[SUMMARY.accountTotal]?.N ?? "0").eq(want.accountTotal)) return false;
     }
   }
   return seen === expected.size;

@@ -213,7 +213,7 @@ async function outcomeOf(
   const expected = expectedSummaries(traffic.acceptedOrders, accounts);
   let exactAccounts = 0;
   for (const account of expected) {
-    if (summaryIsExact(account, await getSummary(target, account.accountid))) exactAccounts += 1;
+    if (summaryIsExact(account, await getSummary(target, account.accountId))) exactAccounts += 1;
   }
   const firstConverged = samples.find((_, index) =>
     samples

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
+import { toDecimalText } from "../../functions/domain/decimal";
 import { loadTarget } from "./load-target";
 import { runLoad } from "./run-load";
 
@@ -79,7 +80,7 @@ async function main(): Promise<number> {
     const { expected, actual } = check;
     const seen = actual.status === 200 ? `${actual.total} / ${actual.count}` : `HTTP ${actual.status}`;
     console.log(
-      `  ${check.exact ? "exact " : "DRIFT "} ${expected.accountid}: expected ${expected.total} / ${expected.count}, got ${seen}`,
+      `  ${check.exact ? "exact " : "DRIFT "} ${expected.accountId}: expected ${toDecimalText(expected.accountTotal)} / ${expected.orderCount}, got ${seen}`,
     );
   }
   const exactCount = report.accounts.filter((c) => c.exact).length;

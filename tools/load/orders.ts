@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { seededRandom } from "../../emulator/seeded-random";
 import { type DETAILS_HASH_KEY, type DETAILS_RANGE_KEY, ORDER_FIELDS } from "../../functions/domain/fields";
+import type { AccountSummary } from "../../functions/domain/types";
 
 /** An order as the API takes it (the request's `order` object). */
 export interface Order {
@@ -116,15 +117,8 @@ export function planLoad(options: {
   return { accounts, originals, overwrites };
 }
 
-export interface ExpectedSummary {
-  accountid: string;
-  /** Exact decimal text. */
-  total: string;
-  count: number;
-}
-
 /** What each account's summary must be once every order is projected: last value per key. */
-export function expectedSummaries(orders: readonly Order[], accounts: readonly string[]): ExpectedSummary[] {
+export function expectedSummaries(orders: readonly Order[], accounts: readonly string[]): AccountSummary[] {
   const latest = new Map<string, Order>();
   for (const order of orders) latest.set(`${order.accountid}\u0000${order.vendorid}`, order);
   return accounts.map((accountid) => {
@@ -133,6 +127,6 @@ export function expectedSummaries(orders: readonly Order[], accounts: readonly s
       (sum, o) => sum.plus(new Big(String(o.unitprice)).times(o.quantity)),
       new Big(0),
     );
-    return { accountid, total: total.toString(), count: mine.length };
+    return { accountId: accountid, accountTotal: total, orderCount: mine.length };
   });
 }

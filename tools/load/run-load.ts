@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
+import type { AccountSummary } from "../../functions/domain/types";
 import { type ApiTarget, getSummary, postOrder, type SummaryReading } from "./api-client";
 import { inParallel } from "./in-parallel";
-import { type ExpectedSummary, expectedSummaries, type Order, planLoad } from "./orders";
+import { expectedSummaries, type Order, planLoad } from "./orders";
 
 export interface LoadOptions extends ApiTarget {
   orders: number;
@@ -21,7 +22,7 @@ export interface LoadOptions extends ApiTarget {
 }
 
 export interface AccountCheck {
-  expected: ExpectedSummary;
+  expected: AccountSummary;
   actual: SummaryReading;
   exact: boolean;
 }
@@ -41,9 +42,14 @@ export interface LoadReport {
 }
 
 /** True when the summary read over HTTP is exactly what the orders add up to (404 for an account with none left). */
-export function summaryIsExact(expected: ExpectedSummary, actual: SummaryReading): boolean {
-  if (expected.count === 0) return actual.status === 404 || (actual.count === 0 && actual.total === "0");
-  return actual.status === 200 && actual.total === expected.total && actual.count === expected.count;
+export function summaryIsExact(expected: AccountSummary, actual: SummaryReading): boolean {
+  if (expected.orderCount === 0) return actual.status === 404 || (actual.count === 0 && actual.total === "0");
+  return (
+    actual.status === 200 &&
+    actual.total !== undefined &&
+    expected.accountTotal.eq(actual.total) &&
+    actual.count === expected.orderCount
+  );
 }
 
 /**
@@ -91,7 +97,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   for (;;) {
     checks = await Promise.all(
       expected.map(async (e) => {
-        const actual = await getSummary(options, e.accountid);
+        const actual = await getSummary(options, e.accountId);
         return { expected: e, actual, exact: summaryIsExact(e, actual) };
       }),
     );

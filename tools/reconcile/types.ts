@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Decimal } from "../../functions/domain/decimal";
+import type { SummaryFigures } from "../../functions/domain/types";
 
 /** The tables one stack's projection reads from (details) and writes to (summary). */
 export interface ReconcileTarget {
@@ -8,11 +9,7 @@ export interface ReconcileTarget {
   summaryTable: string;
 }
 
-/** What a summary item says, or should say, about one account. */
-export interface SummaryFigures {
-  accountTotal: Decimal;
-  orderCount: number;
-}
+export type { SummaryFigures } from "../../functions/domain/types";
 
 /** A details item the projection cannot turn into an amount (its stream record fails, to the DLQ or on-failure queue). */
 export interface UnprojectableItem {

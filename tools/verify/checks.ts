@@ -4,6 +4,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import Big from "big.js";
 import { queueDepth } from "../../emulator/queue-depth";
 import type { RunningStack } from "../../emulator/stack-runtime";
+import { toDecimalText } from "../../functions/domain/decimal";
 import { ORDER_FIELDS as F } from "../../functions/domain/fields";
 import { OUTPUTS } from "../../stacks/outputs";
 import { getSummary } from "../load/api-client";
@@ -33,9 +34,11 @@ export async function checkSummariesOverApi(
 ): Promise<CheckResult> {
   const wrong: string[] = [];
   for (const expected of workload.expected) {
-    const actual = await getSummary(stack, expected.accountid);
+    const actual = await getSummary(stack, expected.accountId);
     if (!summaryIsExact(expected, actual)) {
-      wrong.push(`${expected.accountid}: expected ${expected.total}/${expected.count}, got ${actual.text}`);
+      wrong.push(
+        `${expected.accountId}: expected ${toDecimalText(expected.accountTotal)}/${expected.orderCount}, got ${actual.text}`,
+      );
     }
   }
   return {

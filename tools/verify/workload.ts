@@ -1,9 +1,10 @@
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { seededRandom } from "../../emulator/seeded-random";
 import { ORDER_FIELDS as F } from "../../functions/domain/fields";
+import type { AccountSummary } from "../../functions/domain/types";
 import { type ApiTarget, postOrder } from "../load/api-client";
 import { inParallel } from "../load/in-parallel";
-import { type ExpectedSummary, expectedSummaries, type Order, type OrderKey, planLoad } from "../load/orders";
+import { expectedSummaries, type Order, type OrderKey, planLoad } from "../load/orders";
 
 export interface WorkloadOptions {
   /** Orders: POSTed originals and overwrites of them by another writer, together. */
@@ -34,7 +35,7 @@ export interface WorkloadResult {
   deletes: OrderKey[];
   poison: OrderKey[];
   /** What every account's summary must be: the last accepted value of each order not deleted. */
-  expected: ExpectedSummary[];
+  expected: AccountSummary[];
   /** The orders that must still be in the details table, with their last values. */
   surviving: Order[];
 }
