@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { projectionPattern } from "../../stacks/projections";
 import type { DemoRecording, StackRecording } from "./run-demo";
 import type { StackSample } from "./sampler";
 import { summaryRows } from "./text-summary";
@@ -189,7 +190,7 @@ export function renderHtmlReport(recording: DemoRecording): string {
 </style>
 </head>
 <body>
-<h1>The scaling challenge: direct vs queued projection</h1>
+<h1>The scaling challenge: ${escapeHtml(recording.stacks.map((stack) => projectionPattern(stack.name).shortName).join(" vs "))} projection</h1>
 <p class="meta">Run ${escapeHtml(recording.runId)} at ${escapeHtml(recording.startedAt)}:
 ${w.burst} orders at once, then ${w.rate}/s for ${w.duration} s, over ${w.accounts} accounts, the same orders to both APIs.
 Local runtime, summary tables throttled at their synthesized write capacity (token bucket, DynamoDB's 300 s burst allowance, starting empty).

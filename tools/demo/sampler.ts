@@ -46,12 +46,13 @@ export interface SamplerClients {
 const sum = (counts: Record<string, number> | undefined) =>
   Object.values(counts ?? {}).reduce((total, n) => total + n, 0);
 
-/** Function name without the stack's prefix: cqrs-direct-dev-project-summary -> project-summary. */
-function shortName(functionName: string): string {
-  for (const known of ["project-summary", "forward-to-queue", "apply-summary"]) {
-    if (functionName.endsWith(known)) return known;
-  }
-  return functionName;
+/**
+ * Function name without the stack's prefix: cqrs-direct-dev-project-summary -> project-summary. Every
+ * resource of a stack is named `<prefix>-<purpose>`, its summary table `<prefix>-summary`.
+ */
+function shortName(functionName: string, summaryTable: string): string {
+  const prefix = `${summaryTable.replace(/-summary$/, "")}-`;
+  return functionName.startsWith(prefix) ? functionName.slice(prefix.length) : functionName;
 }
 
 /** Reads a running stack's counters, tables and queues for one sample. */
@@ -83,7 +84,7 @@ export class StackSampler {
     const invocations: Record<string, number> = {};
     let errors = 0;
     for (const fn of stack.functions.values()) {
-      invocations[shortName(fn.name)] = fn.stats.invocations;
+      invocations[shortName(fn.name, this.summaryTable)] = fn.stats.invocations;
       errors += fn.stats.failures + fn.stats.timeouts;
     }
     let retries = 0;
