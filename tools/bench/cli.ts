@@ -227,7 +227,7 @@ function costTargets(rows: CostRow[], saturation: SaturationRow[]): Target[] {
   }
   for (const stack of STACKS) {
     const s = saturation.find((row) => row.stack === stack && row.workload === "10000");
-    if (!s) continue;
+    if (!s || SATURATION_BEFORE[stack] === undefined) continue;
     const goal = 2 * SATURATION_BEFORE[stack];
     targets.push({
       figure: `${stack}: sustainable orders/s, 10,000 accounts, default capacity (derived)`,
