@@ -29,6 +29,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
+import { ACCOUNT_SETUP_STACK_NAME } from "../../stacks/account-setup-stack";
 import { SYNTHESIS_SOURCES } from "../shared/synthesize";
 import { UMASKS, VARIANTS } from "./variants";
 
@@ -37,7 +38,7 @@ const PLANS = path.join(PROJECT, "plans");
 const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || path.join(homedir(), ".cache", "cqrs-projections");
 const OVERRIDE_FILE = "plan_override.tf.json";
 /** Stacks planned before the others, in this order; the rest follow alphabetically. */
-const FIRST_STACKS = ["account-setup"];
+const FIRST_STACKS = [ACCOUNT_SETUP_STACK_NAME];
 
 export interface StackSummary {
   stack: string;
