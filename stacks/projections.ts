@@ -16,7 +16,7 @@ export interface ProjectionPattern {
   readonly stackName: string;
   /** Short name: in resource names (`cqrs-<short>-<environment>`) and the local runtime's flags. */
   readonly shortName: string;
-  /** How reports and usage texts name the design. */
+  /** The design in a few words, shown next to the stack's name by `npm start` and the demo report. */
   readonly label: string;
   /** API port of the local runtime unless `localPortVariable` or `--<short>-port` says otherwise. */
   readonly localPort: number;
@@ -30,7 +30,7 @@ export const PROJECTION_PATTERNS: readonly ProjectionPattern[] = [
   {
     stackName: DIRECT_STACK_NAME,
     shortName: "direct",
-    label: "direct projection: stream -> project-summary -> summary table",
+    label: "stream -> project-summary -> summary table",
     localPort: 4010,
     localPortVariable: "CQRS_LOCAL_DIRECT_PORT",
     summaryWriteCapacityVariable: "CQRS_DIRECT_SUMMARY_WCU",
@@ -39,7 +39,7 @@ export const PROJECTION_PATTERNS: readonly ProjectionPattern[] = [
   {
     stackName: QUEUED_STACK_NAME,
     shortName: "queued",
-    label: "queued projection: stream -> forward-to-queue -> SQS -> apply-summary -> summary table",
+    label: "stream -> forward-to-queue -> SQS -> apply-summary -> summary table",
     localPort: 4020,
     localPortVariable: "CQRS_LOCAL_QUEUED_PORT",
     summaryWriteCapacityVariable: "CQRS_QUEUED_SUMMARY_WCU",

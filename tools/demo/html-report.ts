@@ -163,7 +163,7 @@ export function renderHtmlReport(recording: DemoRecording): string {
         `<section class="row"><h2>${escapeHtml(spec.title)}</h2><div class="pair">${recording.stacks
           .map(
             (stack, i) =>
-              `<figure><figcaption>${escapeHtml(stack.name)}</figcaption><div class="canvas-box"><canvas id="${spec.id}-${i}"></canvas></div></figure>`,
+              `<figure><figcaption>${escapeHtml(`${stack.name}: ${projectionPattern(stack.name).label}`)}</figcaption><div class="canvas-box"><canvas id="${spec.id}-${i}"></canvas></div></figure>`,
           )
           .join("")}</div></section>`,
     )

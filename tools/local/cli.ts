@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { PROJECTION_PATTERNS } from "../../stacks/projections";
+import { PROJECTION_PATTERNS, projectionPattern } from "../../stacks/projections";
 import { describeFaults } from "./describe-faults";
 import { FAULT_FLAG_OPTIONS, FAULT_USAGE, faultSettingsFrom } from "./fault-setting-sources";
 import { LocalRuntimeError, portSetting, startLocalRuntime } from "./local-runtime";
@@ -65,7 +65,9 @@ async function main(): Promise<void> {
     console.log(`not emulated (no local effect): ${runtime.notEmulated.join(", ")}`);
   }
   const width = Math.max(...runtime.stacks.map((stack) => stack.name.length));
-  for (const stack of runtime.stacks) console.log(`${stack.name.padEnd(width)}  ${stack.url}`);
+  for (const stack of runtime.stacks) {
+    console.log(`${stack.name.padEnd(width)}  ${stack.url}  (${projectionPattern(stack.name).label})`);
+  }
   console.log(describeFaults(runtime.faults.settings, runtime.faults.seed));
   console.log("endpoints written to .cqrs-local/endpoints.json; Ctrl-C stops everything");
 
