@@ -18,6 +18,7 @@ import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Aspects, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { SUMMARY_ATTRIBUTES } from "../../functions/domain/fields";
 import type { ApiAuth, ApiSettings } from "../config";
 import { grant, regionalRoleName, serviceRole } from "./iam";
 import { keyUseStatements } from "./key-use";
@@ -55,8 +56,9 @@ export function methodSettingsPath(resourcePath: string, httpMethod: string): st
   return `${resourcePath.replaceAll("/", "~1")}/${httpMethod}`;
 }
 
-/** The summary resource, `/{accountid}`, directly under the root. */
-const ACCOUNT_PATH_PART = "{accountid}";
+/** The summary resource, `/{accountid}`, directly under the root: its path parameter is the summary's key. */
+const ACCOUNT_PATH_PARAMETER = SUMMARY_ATTRIBUTES.accountId;
+const ACCOUNT_PATH_PART = `{${ACCOUNT_PATH_PARAMETER}}`;
 
 /** Access log line: one JSON object per request. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -197,7 +199,7 @@ export class OrdersApi extends Construct {
       requestTemplate: "summary-request.vtl",
       successTemplate: "summary-response.vtl",
       overrideStatusCodes: ["404", "429"],
-      requestParameters: { "method.request.path.accountid": true },
+      requestParameters: { [`method.request.path.${ACCOUNT_PATH_PARAMETER}`]: true },
       validator: parameterValidator,
     });
 
