@@ -3,6 +3,9 @@
  * An invalid value stops synthesis with a message naming the variable and what it accepts.
  */
 
+import { largestWriteUnits } from "../functions/summary/plan-write";
+import { spendableSeconds, writeUnitsPerInvocation } from "../functions/summary/write-budget";
+
 export interface ProjectionSettings {
   /** Read capacity units of the summary table. */
   readonly summaryReadCapacity: number;
@@ -29,6 +32,11 @@ export interface QueueSettings {
   readonly maximumBatchingWindowInSeconds: number;
   /** Upper bound of concurrent apply-summary invocations: the knob that protects the summary table. */
   readonly maximumConcurrency: number;
+  /**
+   * The forwarder's stream batching window. Its batches are bounded by the window (and Lambda's 6 MB),
+   * not by a record count: the more records one batch holds, the fewer account messages it sends.
+   */
+  readonly streamBatchingWindowInSeconds: number;
 }
 
 export interface StateBackendSettings {
@@ -246,13 +254,18 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     variable: "CQRS_QUEUE_BATCH_SIZE",
-    defaultValue: "100",
+    defaultValue: "500",
     description: `queued-projection: messages per apply-summary invocation (1-${MAX_RECORDS_PER_BATCH}).`,
   },
   {
     variable: "CQRS_QUEUE_BATCH_WINDOW_SECONDS",
-    defaultValue: "1",
+    defaultValue: "5",
     description: "queued-projection: SQS batching window (0-300; at least 1 when batch size > 10).",
+  },
+  {
+    variable: "CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS",
+    defaultValue: "2",
+    description: `queued-projection: the forwarder's stream batching window (0-300); its batches take up to ${MAX_RECORDS_PER_BATCH} records within it.`,
   },
   {
     variable: "CQRS_ALARM_TOPIC_ARN",
@@ -478,6 +491,22 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       `CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10, got "${queueWindow}"`,
     );
   }
+  const queuedWriteCapacity = integer(env, "CQRS_QUEUED_SUMMARY_WCU", 1, 40000);
+  const maximumConcurrency = integer(env, "CQRS_QUEUE_MAX_CONCURRENCY", 2, 1000);
+  const functionTimeoutSeconds = integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS", 1, 900);
+  const largestWrite = largestWriteUnits(MAX_RECORDS_PER_BATCH);
+  const perInvocation = writeUnitsPerInvocation(
+    queuedWriteCapacity / maximumConcurrency,
+    functionTimeoutSeconds,
+  );
+  if (largestWrite > perInvocation) {
+    throw new ConfigError(
+      `queued-projection: one apply-summary invocation may spend CQRS_QUEUED_SUMMARY_WCU / CQRS_QUEUE_MAX_CONCURRENCY ` +
+        `write units a second over most of CQRS_FUNCTION_TIMEOUT_SECONDS (${queuedWriteCapacity} / ${maximumConcurrency} ` +
+        `over ${spendableSeconds(functionTimeoutSeconds)} s: ${perInvocation} units), less than its largest single write ` +
+        `can need (${largestWrite}); raise the capacity or the timeout, or lower the concurrency`,
+    );
+  }
   const throttlingRateLimit = integer(env, "CQRS_API_THROTTLE_RATE", 1, 10000);
   const throttlingBurstLimit = integer(env, "CQRS_API_THROTTLE_BURST", 1, 5000);
   const alarmTopic = env.CQRS_ALARM_TOPIC_ARN?.trim();
@@ -493,7 +522,7 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
     alarmTopicArn: alarmTopic || undefined,
     environment,
     logRetentionDays,
-    functionTimeoutSeconds: integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS", 1, 900),
+    functionTimeoutSeconds,
     state: {
       bucket: matching(
         env,
@@ -540,7 +569,8 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       redriveRoleArns: roleArnPatterns(env, "CQRS_QUEUE_REDRIVE_ROLE_ARNS"),
       batchSize: queueBatchSize,
       maximumBatchingWindowInSeconds: queueWindow,
-      maximumConcurrency: integer(env, "CQRS_QUEUE_MAX_CONCURRENCY", 2, 1000),
+      maximumConcurrency,
+      streamBatchingWindowInSeconds: integer(env, "CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS", 0, 300),
     },
     direct: {
       summaryReadCapacity: integer(env, "CQRS_DIRECT_SUMMARY_RCU", 1, 40000),
@@ -548,7 +578,7 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
     },
     queued: {
       summaryReadCapacity: integer(env, "CQRS_QUEUED_SUMMARY_RCU", 1, 40000),
-      summaryWriteCapacity: integer(env, "CQRS_QUEUED_SUMMARY_WCU", 1, 40000),
+      summaryWriteCapacity: queuedWriteCapacity,
     },
   };
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { MAX_RECORDS_PER_WRITE } from "../../functions/summary/ledger";
+import { largestWriteUnits } from "../../functions/summary/plan-write";
 import { ConfigError, loadConfig, SETTINGS } from "../../stacks/config";
 
 describe("loadConfig", () => {
@@ -18,9 +20,10 @@ describe("loadConfig", () => {
     expect(config.queue).toEqual({
       maxReceiveCount: 5,
       redriveRoleArns: [],
-      batchSize: 100,
-      maximumBatchingWindowInSeconds: 1,
+      batchSize: 500,
+      maximumBatchingWindowInSeconds: 5,
       maximumConcurrency: 2,
+      streamBatchingWindowInSeconds: 2,
     });
     expect(config.direct).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 2 });
     expect(config.queued).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 5 });
@@ -135,6 +138,28 @@ describe("loadConfig", () => {
       /CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above 10/,
     );
     expect(loadConfig({ CQRS_QUEUE_BATCH_SIZE: "20" }).queue.batchSize).toBe(20);
+  });
+
+  test("one apply-summary invocation must be able to pay for the largest single write of its batch", () => {
+    // 4 WCU over 2 invocations: 2 units a second for 1.5 s of a 2 s invocation, 3 units; a write of 100
+    // records' marks into a full item, spilling its old marks, is estimated at 7.
+    expect(largestWriteUnits(MAX_RECORDS_PER_WRITE)).toBe(7);
+    expect(() => loadConfig({ CQRS_QUEUED_SUMMARY_WCU: "4", CQRS_FUNCTION_TIMEOUT_SECONDS: "2" })).toThrow(
+      /CQRS_QUEUED_SUMMARY_WCU \/ CQRS_QUEUE_MAX_CONCURRENCY .*CQRS_FUNCTION_TIMEOUT_SECONDS \(4 \/ 2 over 1.5 s: 3 units\), less than its largest single write can need \(7\)/,
+    );
+    // 2 units a second over 3.75 s of a 5 s invocation: 7.5.
+    expect(
+      loadConfig({ CQRS_QUEUED_SUMMARY_WCU: "4", CQRS_FUNCTION_TIMEOUT_SECONDS: "5" }).queued,
+    ).toMatchObject({
+      summaryWriteCapacity: 4,
+    });
+    expect(() =>
+      loadConfig({
+        CQRS_QUEUED_SUMMARY_WCU: "4",
+        CQRS_FUNCTION_TIMEOUT_SECONDS: "5",
+        CQRS_QUEUE_MAX_CONCURRENCY: "3",
+      }),
+    ).toThrow(/largest single write/);
   });
 
   test("the README documents every setting", () => {

@@ -329,6 +329,7 @@ describe("redelivery after the visibility timeout", () => {
         SUMMARY_TABLE_NAME: tables.summary,
         LEDGER_TABLE_NAME: tables.ledger,
         SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
+        SUMMARY_QUEUE_URL: queueUrl,
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
       },
     });
