@@ -93,8 +93,9 @@ export class QueuedProjectionStack extends ProjectionStack {
       environment: {
         ...this.summaryWriterEnvironment("apply-summary"),
         [WRITE_BUDGET_VARIABLE]: String(applyWriteUnitsPerSecond(config)),
-        // Messages the write budget cannot pay for in time go back to the queue as new messages.
+        // Messages near the DLQ that the write budget cannot pay for go back to the queue as new messages.
         SUMMARY_QUEUE_URL: this.updates.queue.url,
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: String(config.queue.maxReceiveCount),
       },
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,

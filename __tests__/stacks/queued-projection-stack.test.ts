@@ -164,7 +164,10 @@ describe("queued-projection", () => {
     );
     expect(resourceNamed(json, "aws_lambda_function", "apply-summary")).toMatchObject({
       environment: {
-        variables: { SUMMARY_QUEUE_URL: ref(json, "aws_sqs_queue", "summary-updates_queue", "url") },
+        variables: {
+          SUMMARY_QUEUE_URL: ref(json, "aws_sqs_queue", "summary-updates_queue", "url"),
+          SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
+        },
       },
     });
   });

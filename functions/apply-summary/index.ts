@@ -13,6 +13,8 @@ import { writeBudgetFromEnvironment } from "../summary/write-budget";
 
 const tables = summaryTablesFromEnvironment();
 const queueUrl = requireEnvironmentVariable("SUMMARY_QUEUE_URL");
+/** The queue's redrive policy: the receive after which a failed message moves to the DLQ. */
+const maxReceiveCount = Number(requireEnvironmentVariable("SUMMARY_QUEUE_MAX_RECEIVE_COUNT"));
 const logger = new Logger();
 const client = new DynamoDBClient({});
 const sqs = new SQSClient({});
@@ -33,10 +35,13 @@ const receiveCount = (message: SQSRecord) => Number(message.attributes.Approxima
  * summary-updates queue -> summary table. A message that cannot be projected is reported as failed on
  * every receive, so the redrive policy moves it to the DLQ. Writes are paced to the write budget, the
  * accounts of the most-received messages first. A message whose writes the budget could not pay for
- * before the deadline is sent to the queue again as a new message (delayed until the budget has refilled)
- * and reported done: waiting for capacity never uses up a receive, so only messages that really fail
- * reach the DLQ. Its records carry their own identities, so a copy of a record already applied is
- * dropped like any redelivery.
+ * before the deadline is reported failed and comes back after the visibility timeout, like a throttled
+ * one, unless this was one of its last two receives before the DLQ: then it is sent to the queue again as
+ * a new message (delayed until the budget has refilled) and reported done, so waiting for capacity never
+ * leads a good message to the DLQ. Its records carry their own identities, so a copy of a record already
+ * applied is dropped like any redelivery. Only those few are sent: sending every unpaid message of a
+ * large batch again would take longer than the invocation has left, and a timeout after sending
+ * doubles them.
  */
 export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
   if (context) {
@@ -49,8 +54,13 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
   logProjectionOutcome(logger, event.Records.length, outcome);
 
   const deferred = new Set<string>();
-  if (outcome.unpaidItemIdentifiers.length > 0) {
-    const unpaid = new Set(outcome.unpaidItemIdentifiers);
+  const nearTheDlq = new Set(
+    event.Records.filter((message) => receiveCount(message) >= maxReceiveCount - 1).map(
+      (message) => message.messageId,
+    ),
+  );
+  const unpaid = new Set(outcome.unpaidItemIdentifiers.filter((id) => nearTheDlq.has(id)));
+  if (unpaid.size > 0) {
     const resent = await sendMessageBatches(
       sqs,
       queueUrl,

@@ -18,12 +18,12 @@ import { createSummaryTables, readSummary } from "../support/summary-tables";
 
 type Handler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
-const message = (body: string): SQSRecord => ({
+const message = (body: string, receiveCount = 1): SQSRecord => ({
   messageId: randomUUID(),
   receiptHandle: randomUUID(),
   body,
   attributes: {
-    ApproximateReceiveCount: "1",
+    ApproximateReceiveCount: String(receiveCount),
     SentTimestamp: "0",
     SenderId: "local",
     ApproximateFirstReceiveTimestamp: "0",
@@ -68,6 +68,7 @@ describe("apply-summary when its write budget cannot pay for a whole batch (Dyna
         // 2 write units a second: a 2 s invocation pays for about 5 one-unit writes before its deadline.
         SUMMARY_WRITE_UNITS_PER_SECOND: "2",
         SUMMARY_QUEUE_URL: queueUrl,
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
       }),
     );
     ({ handler } = await import("../../../functions/apply-summary"));
@@ -79,24 +80,50 @@ describe("apply-summary when its write budget cannot pay for a whole batch (Dyna
     await Promise.all([dynamoDbLocal?.stop(), sqsLocal?.stop()]);
   });
 
-  it("sends what it could not pay for to the queue again instead of failing it, and fails only the unreadable", async () => {
-    const accounts = Array.from({ length: 12 }, (_, k) => `budget-${k}`);
-    const bodies = accountMessageBodies(
+  const ordersOf = (accounts: string[]) =>
+    accountMessageBodies(
       accounts.map((accountid, k) =>
         summaryDeltaOf(
-          insertRecord(`e-${k}`, { accountid, vendorid: "v", unitprice: "1.25", quantity: "2" }),
+          insertRecord(`${accountid}-e${k}`, { accountid, vendorid: "v", unitprice: "1.25", quantity: "2" }),
         ),
       ),
     ).map((sent) => sent.body);
-    const poison = message("not json");
-    const response = await handler({ Records: [poison, ...bodies.map(message)] }, withTimeLeft(2000));
-
-    // The unreadable message fails (its receives lead it to the DLQ); nothing else is reported failed.
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+  const writtenOf = async (accounts: string[]) => {
     const written: string[] = [];
     for (const accountid of accounts) {
       if ((await readSummary(raw, tables, accountid)) !== undefined) written.push(accountid);
     }
+    return written;
+  };
+
+  it("fails what it could not pay for on an early receive: it comes back after the visibility timeout", async () => {
+    const accounts = Array.from({ length: 12 }, (_, k) => `early-${k}`);
+    const messages = ordersOf(accounts).map((body) => message(body, 1));
+    const response = await handler({ Records: messages }, withTimeLeft(2000));
+    const written = await writtenOf(accounts);
+    const failedAccounts = response.batchItemFailures
+      .map((failure) => messages.find((m) => m.messageId === failure.itemIdentifier)?.body ?? "")
+      .map(accountOf);
+    expect(written.length).toBeGreaterThan(0);
+    expect(failedAccounts.length).toBeGreaterThan(0);
+    expect([...written, ...failedAccounts].sort()).toEqual([...accounts].sort());
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await drainBodies(sqs, queueUrl)).toEqual([]);
+  }, 90_000);
+
+  it("sends what it could not pay for on one of the last two receives to the queue again instead of failing it, and fails only the unreadable", async () => {
+    const accounts = Array.from({ length: 12 }, (_, k) => `budget-${k}`);
+    const bodies = ordersOf(accounts);
+    const poison = message("not json", 5);
+    // 4 of 5 receives: one failure more and the next receive would be the last before the DLQ.
+    const response = await handler(
+      { Records: [poison, ...bodies.map((body) => message(body, 4))] },
+      withTimeLeft(2000),
+    );
+
+    // The unreadable message fails (its receives lead it to the DLQ); nothing else is reported failed.
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+    const written = await writtenOf(accounts);
     // Delayed until the budget has refilled: wait for it, then take every copy off the queue.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const resent = await drainBodies(sqs, queueUrl);
@@ -109,7 +136,7 @@ describe("apply-summary when its write budget cannot pay for a whole batch (Dyna
 
     // The copies, delivered with one already applied message again, are applied once each.
     const again = await handler(
-      { Records: [...resent, bodies[accounts.indexOf(written[0])]].map(message) },
+      { Records: [...resent, bodies[accounts.indexOf(written[0])]].map((body) => message(body)) },
       withTimeLeft(30_000),
     );
     expect(again).toEqual({ batchItemFailures: [] });
