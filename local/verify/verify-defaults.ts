@@ -9,7 +9,7 @@
  * what the budget cannot pay for is sent to the queue again instead of failing, so waiting for capacity
  * uses up no receive near the DLQ. The queue takes batches of 100 within 1 s and the forwarder 1 s of
  * records, not the defaults (500 messages in 5 s, 2 s): with those, this run's queued-projection was not
- * quiet after 600 s (5 or 6 messages stayed in flight for minutes, never visible to another receive;
+ * quiet after 600 s (5 or 6 messages stayed in flight for minutes, a separate receive got none of them;
  * cause not found), while with these it was quiet 138 s after the last order, exact, its DLQ holding
  * only the unprocessable records. A 3 s function timeout makes failed SQS messages come back after 19 s
  * (6 x 3 + 1) instead of 185 s.
