@@ -3,6 +3,9 @@
  * An invalid value stops synthesis with a message naming the variable and what it accepts.
  */
 
+import { largestWriteUnits } from "../functions/summary/plan-write";
+import { spendableSeconds, writeUnitsPerInvocation } from "../functions/summary/write-budget";
+
 export interface ProjectionSettings {
   /** Read capacity units of the summary table. */
   readonly summaryReadCapacity: number;
@@ -29,6 +32,11 @@ export interface QueueSettings {
   readonly maximumBatchingWindowInSeconds: number;
   /** Upper bound of concurrent apply-summary invocations: the knob that protects the summary table. */
   readonly maximumConcurrency: number;
+  /**
+   * The forwarder's stream batching window. Its batches are bounded by the window (and Lambda's 6 MB),
+   * not by a record count: the more records one batch holds, the fewer account messages it sends.
+   */
+  readonly streamBatchingWindowInSeconds: number;
 }
 
 export interface StateBackendSettings {
@@ -303,14 +311,19 @@ const DECLARED = {
     description: "queued-projection: receives before a message moves to the DLQ.",
   },
   CQRS_QUEUE_BATCH_SIZE: {
-    defaultValue: "100",
+    defaultValue: "500",
     accepts: integerFrom(1, MAX_RECORDS_PER_BATCH),
     description: "queued-projection: messages per apply-summary invocation.",
   },
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: {
-    defaultValue: "1",
+    defaultValue: "5",
     accepts: BATCH_WINDOW,
     description: `queued-projection: SQS batching window; at least 1 when \`CQRS_QUEUE_BATCH_SIZE\` is above ${SQS_BATCH_WITHOUT_WINDOW}.`,
+  },
+  CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS: {
+    defaultValue: "2",
+    accepts: BATCH_WINDOW,
+    description: `queued-projection: the forwarder's stream batching window; its batches take up to ${MAX_RECORDS_PER_BATCH} records within it.`,
   },
   CQRS_ALARM_TOPIC_ARN: {
     defaultValue: "",
@@ -544,6 +557,22 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       `CQRS_QUEUE_BATCH_WINDOW_SECONDS must be at least 1 when CQRS_QUEUE_BATCH_SIZE is above ${SQS_BATCH_WITHOUT_WINDOW}, got "${queueWindow}"`,
     );
   }
+  const queuedWriteCapacity = integer(env, "CQRS_QUEUED_SUMMARY_WCU");
+  const maximumConcurrency = integer(env, "CQRS_QUEUE_MAX_CONCURRENCY");
+  const functionTimeoutSeconds = integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS");
+  const largestWrite = largestWriteUnits(MAX_RECORDS_PER_BATCH);
+  const perInvocation = writeUnitsPerInvocation(
+    queuedWriteCapacity / maximumConcurrency,
+    functionTimeoutSeconds,
+  );
+  if (largestWrite > perInvocation) {
+    throw new ConfigError(
+      `queued-projection: one apply-summary invocation may spend CQRS_QUEUED_SUMMARY_WCU / CQRS_QUEUE_MAX_CONCURRENCY ` +
+        `write units a second over most of CQRS_FUNCTION_TIMEOUT_SECONDS (${queuedWriteCapacity} / ${maximumConcurrency} ` +
+        `over ${spendableSeconds(functionTimeoutSeconds)} s: ${perInvocation} units), less than its largest single write ` +
+        `can need (${largestWrite}); raise the capacity or the timeout, or lower the concurrency`,
+    );
+  }
   const throttlingRateLimit = integer(env, "CQRS_API_THROTTLE_RATE");
   const throttlingBurstLimit = integer(env, "CQRS_API_THROTTLE_BURST");
   return {
@@ -553,7 +582,7 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
     alarmTopicArn: matchingOrNone(env, "CQRS_ALARM_TOPIC_ARN"),
     environment,
     logRetentionDays,
-    functionTimeoutSeconds: integer(env, "CQRS_FUNCTION_TIMEOUT_SECONDS"),
+    functionTimeoutSeconds,
     state: {
       bucket: matching(env, "CQRS_STATE_BUCKET"),
       region: matching(env, "CQRS_STATE_REGION", region),
@@ -585,7 +614,8 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
       redriveRoleArns: list(env, "CQRS_QUEUE_REDRIVE_ROLE_ARNS"),
       batchSize: queueBatchSize,
       maximumBatchingWindowInSeconds: queueWindow,
-      maximumConcurrency: integer(env, "CQRS_QUEUE_MAX_CONCURRENCY"),
+      maximumConcurrency,
+      streamBatchingWindowInSeconds: integer(env, "CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS"),
     },
     direct: {
       summaryReadCapacity: integer(env, "CQRS_DIRECT_SUMMARY_RCU"),
@@ -593,7 +623,7 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
     },
     queued: {
       summaryReadCapacity: integer(env, "CQRS_QUEUED_SUMMARY_RCU"),
-      summaryWriteCapacity: integer(env, "CQRS_QUEUED_SUMMARY_WCU"),
+      summaryWriteCapacity: queuedWriteCapacity,
     },
   };
 }

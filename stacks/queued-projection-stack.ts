@@ -1,7 +1,7 @@
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import type { Construct } from "constructs";
 import { WRITE_BUDGET_VARIABLE } from "../functions/summary/write-budget";
-import type { ProjectConfig } from "./config";
+import { MAX_RECORDS_PER_BATCH, type ProjectConfig } from "./config";
 import { ProjectionAlarms } from "./constructs/alarms";
 import { BundledFunction } from "./constructs/bundled-function";
 import { DeadLetterRedriveRole } from "./constructs/dead-letter-redrive";
@@ -74,16 +74,15 @@ export class QueuedProjectionStack extends ProjectionStack {
       destinationQueue: this.updates.queue,
       kmsKeyArn: config.encryption.kmsKeyArn,
     });
-    this.updates.sendOnlyFrom([
-      this.forwarder.role.arn,
-      this.redriver.role.arn,
-      ...config.queue.redriveRoleArns,
-    ]);
 
     this.subscription = new StreamSubscription(this, "details-stream", {
       table: this.tables.details,
       consumer: this.forwarder,
-      settings: config.stream,
+      settings: {
+        ...config.stream,
+        batchSize: MAX_RECORDS_PER_BATCH,
+        maximumBatchingWindowInSeconds: config.queue.streamBatchingWindowInSeconds,
+      },
       failureQueueName: `${this.namePrefix}-forwarding-failures`,
       kmsKeyArn: config.encryption.kmsKeyArn,
     });
@@ -95,11 +94,24 @@ export class QueuedProjectionStack extends ProjectionStack {
       environment: {
         ...this.summaryWriterEnvironment("apply-summary"),
         [WRITE_BUDGET_VARIABLE]: String(applyWriteUnitsPerSecond(config)),
+        // Messages near the DLQ that the write budget cannot pay for go back to the queue as new messages.
+        SUMMARY_QUEUE_URL: this.updates.queue.url,
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: String(config.queue.maxReceiveCount),
       },
       timeoutSeconds: config.functionTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
-      permissions: this.summaryWriterPermissions(),
+      permissions: [
+        ...this.summaryWriterPermissions(),
+        { actions: ["sqs:SendMessage"], resources: [this.updates.queue.arn] },
+        ...keyUseStatements(config.encryption.kmsKeyArn, ["sqs-send"]),
+      ],
     });
+    this.updates.sendOnlyFrom([
+      this.forwarder.role.arn,
+      this.applier.role.arn,
+      this.redriver.role.arn,
+      ...config.queue.redriveRoleArns,
+    ]);
     const consumePermissions = this.applier.grant("consume-summary-updates", [
       {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],

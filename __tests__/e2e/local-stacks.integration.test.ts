@@ -34,10 +34,13 @@ import { acceptedOrderDate, longPriceText, priceText, unicodeText } from "../sup
 /**
  * Short timeouts so that redrive after maxReceiveCount happens within a minute (visibility = 6 x 2 + 1 s,
  * 3 receives); the retries stay at their defaults so that a slow machine does not fail good batches.
+ * 10 WCU: at 2 s one apply-summary invocation must still be able to pay for its largest write (config).
  */
 const FAST_FAILURE_SETTINGS = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "2",
   CQRS_QUEUE_MAX_RECEIVE_COUNT: "3",
+  CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
+  CQRS_QUEUED_SUMMARY_WCU: "10",
 };
 
 let outdir: string;

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { MAX_RECORDS_PER_WRITE } from "../../functions/summary/ledger";
+import { largestWriteUnits } from "../../functions/summary/plan-write";
 import { ConfigError, loadConfig, SETTINGS } from "../../stacks/config";
 
 describe("loadConfig", () => {
@@ -18,9 +20,10 @@ describe("loadConfig", () => {
     expect(config.queue).toEqual({
       maxReceiveCount: 5,
       redriveRoleArns: [],
-      batchSize: 100,
-      maximumBatchingWindowInSeconds: 1,
+      batchSize: 500,
+      maximumBatchingWindowInSeconds: 5,
       maximumConcurrency: 2,
+      streamBatchingWindowInSeconds: 2,
     });
     expect(config.direct).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 2 });
     expect(config.queued).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 5 });
@@ -151,6 +154,9 @@ describe("loadConfig", () => {
     CQRS_API_KEY_QUOTA_LIMIT: { CQRS_API_AUTH: "api_key" },
     CQRS_API_KEY_QUOTA_PERIOD: { CQRS_API_AUTH: "api_key" },
     CQRS_QUEUE_BATCH_WINDOW_SECONDS: { CQRS_QUEUE_BATCH_SIZE: "10" },
+    // One apply-summary invocation must be able to pay for its largest write (tested below).
+    CQRS_FUNCTION_TIMEOUT_SECONDS: { CQRS_QUEUED_SUMMARY_WCU: "40000" },
+    CQRS_QUEUE_MAX_CONCURRENCY: { CQRS_QUEUED_SUMMARY_WCU: "40000" },
   };
   const read = (variable: string, value: string) => () =>
     loadConfig({ ...ENABLED_BY[variable], [variable]: value });
@@ -183,6 +189,28 @@ describe("loadConfig", () => {
     for (const { variable, defaultValue } of SETTINGS) {
       if (defaultValue) expect(read(variable, defaultValue)).not.toThrow();
     }
+  });
+
+  test("one apply-summary invocation must be able to pay for the largest single write of its batch", () => {
+    // 4 WCU over 2 invocations: 2 units a second for 1.5 s of a 2 s invocation, 3 units; a write of 100
+    // records' marks into a full item, spilling its old marks, is estimated at 7.
+    expect(largestWriteUnits(MAX_RECORDS_PER_WRITE)).toBe(7);
+    expect(() => loadConfig({ CQRS_QUEUED_SUMMARY_WCU: "4", CQRS_FUNCTION_TIMEOUT_SECONDS: "2" })).toThrow(
+      /CQRS_QUEUED_SUMMARY_WCU \/ CQRS_QUEUE_MAX_CONCURRENCY .*CQRS_FUNCTION_TIMEOUT_SECONDS \(4 \/ 2 over 1.5 s: 3 units\), less than its largest single write can need \(7\)/,
+    );
+    // 2 units a second over 3.75 s of a 5 s invocation: 7.5.
+    expect(
+      loadConfig({ CQRS_QUEUED_SUMMARY_WCU: "4", CQRS_FUNCTION_TIMEOUT_SECONDS: "5" }).queued,
+    ).toMatchObject({
+      summaryWriteCapacity: 4,
+    });
+    expect(() =>
+      loadConfig({
+        CQRS_QUEUED_SUMMARY_WCU: "4",
+        CQRS_FUNCTION_TIMEOUT_SECONDS: "5",
+        CQRS_QUEUE_MAX_CONCURRENCY: "3",
+      }),
+    ).toThrow(/largest single write/);
   });
 
   test("setting names are unique and all AWS_REGION or CQRS_*", () => {

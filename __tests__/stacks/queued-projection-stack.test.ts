@@ -65,8 +65,9 @@ describe("queued-projection", () => {
       event_source_arn: ref(json, "aws_dynamodb_table", "details", "stream_arn"),
       function_name: ref(json, "aws_lambda_function", "forward-to-queue", "arn"),
       starting_position: "TRIM_HORIZON",
-      batch_size: 100,
-      maximum_batching_window_in_seconds: 1,
+      // Bounded by the window, not a count: the more records a batch holds, the fewer account messages.
+      batch_size: 10_000,
+      maximum_batching_window_in_seconds: 2,
       bisect_batch_on_function_error: true,
       maximum_retry_attempts: 5,
       maximum_record_age_in_seconds: 3600,
@@ -83,8 +84,8 @@ describe("queued-projection", () => {
     expect(settings).toEqual({
       event_source_arn: ref(json, "aws_sqs_queue", "summary-updates_queue", "arn"),
       function_name: ref(json, "aws_lambda_function", "apply-summary", "arn"),
-      batch_size: 100,
-      maximum_batching_window_in_seconds: 1,
+      batch_size: 500,
+      maximum_batching_window_in_seconds: 5,
       scaling_config: { maximum_concurrency: 2 },
       function_response_types: ["ReportBatchItemFailures"],
     });
@@ -129,7 +130,7 @@ describe("queued-projection", () => {
     );
   });
 
-  test("apply-summary may only consume the updates queue and write the summary and ledger", () => {
+  test("apply-summary may only consume the updates queue, send to it what its budget defers, and write the summary and ledger", () => {
     const logGroupArn = ref(json, "aws_cloudwatch_log_group", "apply-summary_logs", "arn");
     expect(statementsOfRole(json, "apply-summary_role")).toEqual(
       sortedStatements([
@@ -154,8 +155,21 @@ describe("queued-projection", () => {
           Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
           Resource: [ref(json, "aws_sqs_queue", "summary-updates_queue", "arn")],
         },
+        {
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: [ref(json, "aws_sqs_queue", "summary-updates_queue", "arn")],
+        },
       ]),
     );
+    expect(resourceNamed(json, "aws_lambda_function", "apply-summary")).toMatchObject({
+      environment: {
+        variables: {
+          SUMMARY_QUEUE_URL: ref(json, "aws_sqs_queue", "summary-updates_queue", "url"),
+          SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
+        },
+      },
+    });
   });
 
   test("outputs every queue URL", () => {

@@ -219,7 +219,7 @@ describe("account-setup", () => {
 });
 
 describe("queued-projection: who may send to the summary-updates queue", () => {
-  test("the forwarder, the stack's redrive role, then the configured DLQ redrivers; the DLQ accepts no direct send", () => {
+  test("the forwarder, apply-summary (deferring what its budget cannot pay for), the stack's redrive role, then the configured DLQ redrivers; the DLQ accepts no direct send", () => {
     const redriver = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Ops_*";
     const { json } = synthQueued(defaultConfig({ CQRS_QUEUE_REDRIVE_ROLE_ARNS: redriver }));
     const policyOf = (queuePart: string) =>
@@ -232,6 +232,7 @@ describe("queued-projection: who may send to the summary-updates queue", () => {
       ArnNotLike: {
         "aws:PrincipalArn": [
           ref(json, "aws_iam_role", "forward-to-queue_role", "arn"),
+          ref(json, "aws_iam_role", "apply-summary_role", "arn"),
           ref(json, "aws_iam_role", "dlq-redrive", "arn"),
           redriver,
         ],

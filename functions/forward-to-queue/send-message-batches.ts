@@ -36,9 +36,10 @@ export async function sendMessageBatches(
   client: SQSClient,
   queueUrl: string,
   messages: readonly OutgoingMessage[],
+  delaySeconds?: number,
 ): Promise<SendOutcome> {
   const outcomes = await Promise.all(
-    sendCalls(messages).map((slice) => sendOneBatch(client, queueUrl, slice)),
+    sendCalls(messages).map((slice) => sendOneBatch(client, queueUrl, slice, delaySeconds)),
   );
   const failures = outcomes.flatMap((outcome) => outcome.failures);
   return {
@@ -74,6 +75,7 @@ async function sendOneBatch(
   client: SQSClient,
   queueUrl: string,
   messages: readonly OutgoingMessage[],
+  delaySeconds: number | undefined,
 ): Promise<Omit<SendOutcome, "failedIds">> {
   // Entry ids only need to be unique within one call; the position maps back to the message.
   const entryId = (index: number) => `m${index}`;
@@ -81,7 +83,11 @@ async function sendOneBatch(
     const response = await client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: messages.map((message, index) => ({ Id: entryId(index), MessageBody: message.body })),
+        Entries: messages.map((message, index) => ({
+          Id: entryId(index),
+          MessageBody: message.body,
+          DelaySeconds: delaySeconds,
+        })),
       }),
     );
     const successfulEntryIds = new Set((response.Successful ?? []).map((entry) => entry.Id));

@@ -62,11 +62,17 @@ export async function applyAccountDeltas(
     into.push(...eventIds);
     pending = pending.filter((delta) => !settled.has(delta.eventId));
   };
-  const fail = (reason: string, cause: unknown): AccountWriteOutcome => ({
+  const fail = (reason: string, cause: unknown, unpaid?: true): AccountWriteOutcome => ({
     accountId,
     appliedEventIds,
     alreadyAppliedEventIds,
-    failure: { accountId, eventIds: pending.map((delta) => delta.eventId), reason, cause },
+    failure: {
+      accountId,
+      eventIds: pending.map((delta) => delta.eventId),
+      reason,
+      cause,
+      ...(unpaid && { unpaid }),
+    },
   });
 
   while (true) {
@@ -82,7 +88,7 @@ export async function applyAccountDeltas(
       context.budget &&
       !(await context.budget.take(estimatedWriteUnits(state, step.next), context.retry.retryUntil))
     ) {
-      return fail("the write budget has no units left before the deadline", undefined);
+      return fail("the write budget has no units left before the deadline", undefined, true);
     }
     try {
       const written = await execute(accountId, step.next, context);

@@ -4,11 +4,9 @@ import type { SummaryDelta } from "../domain/types";
 import { AccountStateCache } from "./account-state-cache";
 import { type AccountWriteContext, applyAccountDeltas } from "./apply-account-deltas";
 import type { ApplyDeltasResult, RetryPolicy, SummaryTables, SummaryWriterOptions } from "./types";
+import { DEADLINE_RESERVE_SHARE, MIN_DEADLINE_RESERVE_MS } from "./write-budget";
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1000 };
-
-/** Share of the invocation's remaining time kept back for reporting failures before the timeout. */
-const DEADLINE_RESERVE = 0.25;
 
 /**
  * Until when a handler may keep retrying throttled writes: most of the invocation's remaining time,
@@ -19,7 +17,7 @@ export function retryDeadline(
 ): number | undefined {
   if (!context) return undefined;
   const remaining = context.getRemainingTimeInMillis();
-  return Date.now() + remaining - Math.max(500, remaining * DEADLINE_RESERVE);
+  return Date.now() + remaining - Math.max(MIN_DEADLINE_RESERVE_MS, remaining * DEADLINE_RESERVE_SHARE);
 }
 
 /** Lives as long as the Lambda execution environment: consecutive batches start from the known state. */

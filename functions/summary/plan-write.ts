@@ -1,3 +1,4 @@
+import { ZERO } from "../domain/decimal";
 import type { SummaryDelta } from "../domain/types";
 import { type AccountState, bucketBytes, isMarked, stateBytes, utf8Bytes } from "./account-state";
 import { MAX_RECORDS_PER_WRITE } from "./ledger";
@@ -125,4 +126,39 @@ export function estimatedWriteUnits(state: AccountState, plan: WritePlan): numbe
     0,
   );
   return summaryUnits + Math.ceil(Math.max(spilledBytes, 1) / KB);
+}
+
+/** AWS's stream eventIDs are 32 hexadecimal digits; DynamoDB Local's are 36-character UUIDs. */
+const LONGEST_EVENT_ID_LENGTH = 36;
+
+/**
+ * The write units the largest single write of an account can need, estimated as the budget estimates
+ * it: `records` new marks (at most MAX_RECORDS_PER_WRITE go in one write), each in a second of its own,
+ * into an item just above the spill threshold, whose older marks are spilled to the ledger on the way.
+ */
+export function largestWriteUnits(records: number): number {
+  const count = Math.max(1, Math.min(records, MAX_RECORDS_PER_WRITE));
+  const eventId = (n: number) => String(n).padStart(LONGEST_EVENT_ID_LENGTH, "0");
+  const first = 1_000_000_000;
+  const older = new Set<string>();
+  const state = (): AccountState => ({
+    spilledThrough: 0,
+    version: 1,
+    buckets: new Map([
+      [first, older],
+      [first + 1, new Set([eventId(0)])],
+    ]),
+    baseBytes: 0,
+  });
+  while (stateBytes(state()) <= SPILL_ABOVE_BYTES) older.add(eventId(older.size + 1));
+  const newRecords: SummaryDelta[] = Array.from({ length: count }, (_, k) => ({
+    eventId: eventId(-(k + 1)),
+    createdAt: first + 2 + k,
+    accountId: "a",
+    amount: ZERO,
+    orderCount: 1,
+  }));
+  const step = planAccountWrite(state(), newRecords);
+  if (!step.next) throw new Error("new records always make a write");
+  return estimatedWriteUnits(state(), step.next);
 }

@@ -17,6 +17,11 @@ export interface UnprocessableItem {
 export interface ProjectionOutcome {
   /** Every record that must be retried, in batch order. */
   failedItemIdentifiers: string[];
+  /**
+   * The failed records that failed only because the write budget could not pay for their writes in time
+   * (readable, and no other write of theirs failed): a subset of failedItemIdentifiers.
+   */
+  unpaidItemIdentifiers: string[];
   unprocessable: UnprocessableItem[];
   writeFailures: AccountWriteFailure[];
   appliedCount: number;
@@ -55,15 +60,21 @@ export async function projectBatch<T>(
   const written = await writeDeltas(deltas);
 
   const failed = new Set(unprocessable.map((item) => item.itemIdentifier));
-  for (const eventId of written.failedEventIds) {
-    for (const itemIdentifier of itemIdentifiersByEventId.get(eventId) ?? []) {
-      failed.add(itemIdentifier);
+  const failedOtherwise = new Set(failed);
+  for (const failure of written.failures) {
+    for (const eventId of failure.eventIds) {
+      for (const itemIdentifier of itemIdentifiersByEventId.get(eventId) ?? []) {
+        failed.add(itemIdentifier);
+        if (!failure.unpaid) failedOtherwise.add(itemIdentifier);
+      }
     }
   }
+  const failedItemIdentifiers = [...new Set(records.map((record) => reader.itemIdentifier(record)))].filter(
+    (id) => failed.has(id),
+  );
   return {
-    failedItemIdentifiers: [...new Set(records.map((record) => reader.itemIdentifier(record)))].filter((id) =>
-      failed.has(id),
-    ),
+    failedItemIdentifiers,
+    unpaidItemIdentifiers: failedItemIdentifiers.filter((id) => !failedOtherwise.has(id)),
     unprocessable,
     writeFailures: written.failures,
     appliedCount: written.appliedEventIds.length,

@@ -37,6 +37,8 @@ export interface AccountWriteFailure {
   eventIds: string[];
   reason: string;
   cause: unknown;
+  /** Nothing went wrong but time: the write budget could not pay for these records before the deadline. */
+  unpaid?: true;
 }
 
 export interface AccountWriteOutcome {

@@ -45,6 +45,12 @@ export class WriteBudget {
     return turn;
   }
 
+  /** Seconds until a full second's units are available again (0 when they are). */
+  secondsUntilFull(): number {
+    this.refill();
+    return Math.max(0, (this.unitsPerSecond - this.units) / this.unitsPerSecond);
+  }
+
   private refill(): void {
     const now = this.clock();
     this.units = Math.min(
@@ -53,6 +59,20 @@ export class WriteBudget {
     );
     this.updatedAtMs = now;
   }
+}
+
+/** Share of an invocation's remaining time kept back, at least MIN_DEADLINE_RESERVE_MS, to report failures before the timeout. */
+export const DEADLINE_RESERVE_SHARE = 0.25;
+export const MIN_DEADLINE_RESERVE_MS = 500;
+
+/** Seconds of an invocation of `timeoutSeconds` during which its writes may be paid for. */
+export function spendableSeconds(timeoutSeconds: number): number {
+  return timeoutSeconds - Math.max(MIN_DEADLINE_RESERVE_MS / 1000, timeoutSeconds * DEADLINE_RESERVE_SHARE);
+}
+
+/** Write units one invocation can pay for when it starts with an empty budget. */
+export function writeUnitsPerInvocation(unitsPerSecond: number, timeoutSeconds: number): number {
+  return unitsPerSecond * spendableSeconds(timeoutSeconds);
 }
 
 export const WRITE_BUDGET_VARIABLE = "SUMMARY_WRITE_UNITS_PER_SECOND";

@@ -110,9 +110,22 @@ function stackSettings(): Record<string, SynthesizedProjectionSettings> {
   );
 }
 
+/** Memory (MB) of the stack's summary-writing function, as synthesized. */
+function summaryWriterMemoryMb(stack: string): number {
+  const document = readSynthesizedStack(DEFAULT_OUTDIR, stack).document;
+  const name = summaryWriterMapping(
+    projectionSettings(readSynthesizedStack(DEFAULT_OUTDIR, stack)),
+  ).functionName;
+  const fn = Object.values(document.resource?.aws_lambda_function ?? {}).find(
+    (config) => String(config.function_name).endsWith(name) || config.function_name === name,
+  );
+  return Number(fn?.memory_size ?? 128);
+}
+
 /**
  * Both stacks at their defaults; three baselines on the direct stack's stream batching; then the stack
- * whose summary writer takes the smaller batch again at the other's batch size (rows with default: false).
+ * whose summary writer takes the smaller batch again at the other's batch size and the longer
+ * batching window of the two (rows with default: false).
  */
 function costScenarios(settings: Record<string, SynthesizedProjectionSettings>): CostScenario[] {
   const synthesized = (name: string) => readSynthesizedStack(DEFAULT_OUTDIR, name);
@@ -156,7 +169,10 @@ function costScenarios(settings: Record<string, SynthesizedProjectionSettings>):
       settings: settings[DIRECT],
       batching: {
         sqs: undefined,
-        "dynamodb-stream": { batchSize: equal, windowSeconds: direct.batchingWindowSeconds },
+        "dynamodb-stream": {
+          batchSize: equal,
+          windowSeconds: Math.max(direct.batchingWindowSeconds, queued.batchingWindowSeconds),
+        },
       },
       isDefault: false,
     });
@@ -205,8 +221,12 @@ function costTargets(rows: CostRow[], saturation: SaturationRow[]): Target[] {
     const direct = at(DIRECT, workload);
     const queued = at(QUEUED, workload);
     if (!direct || !queued) continue;
+    // direct-projection makes no SQS request: queued's count through their dollars (and the 1-account target).
     const worse = [
-      ...COST_FIGURES.filter(([field]) => queued[field] > direct[field]).map(([, label]) => label),
+      ...COST_FIGURES.filter(
+        ([field]) => field !== "sqsRequestsPerOrder" && queued[field] > direct[field],
+      ).map(([, label]) => label),
+      ...(queued.detail.lambdaGbSecondsPerOrder > direct.detail.lambdaGbSecondsPerOrder ? ["GB-s"] : []),
       ...(["onDemand", "provisioned"] as const)
         .filter((kind) => queued.dollarsPerMillionOrders[kind] > direct.dollarsPerMillionOrders[kind])
         .map((kind) => `$ ${kind}`),
@@ -280,7 +300,9 @@ async function runCost(
   }
   results.prices = prices;
   results.cost = rows;
-  results.saturation = STACKS.flatMap((stack) => deriveSaturation(settings[stack], rows, stack));
+  results.saturation = STACKS.flatMap((stack) =>
+    deriveSaturation(settings[stack], rows, stack, summaryWriterMemoryMb(stack)),
+  );
   results.targets = results.targets
     .filter((t) => !/(WU|SQS|queued <= direct|sustainable|summary WCU|summary writes)/.test(t.figure))
     .concat(costTargets(rows, results.saturation));
@@ -404,6 +426,7 @@ function printResults(results: Results): void {
           "orders/s max",
           "batch needs",
           "budget/invoke",
+          "waiting GB-s/order",
           "backlog",
           "drain s",
           "iter. age s",
@@ -416,6 +439,7 @@ function printResults(results: Results): void {
           s.sustainedOrdersPerSecond,
           s.batchNeedsWcu,
           s.invocationBudgetWcu,
+          s.waitingGbSecondsPerOrder,
           s.overload.backlogAtEnd,
           s.overload.drainSeconds,
           s.overload.iteratorAgeAtEndSeconds,

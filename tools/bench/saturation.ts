@@ -1,9 +1,7 @@
+import { spendableSeconds } from "../../functions/summary/write-budget";
 import type { MappingSettings, SynthesizedProjectionSettings } from "../shared/projection-settings";
 import { summaryWriterMapping } from "../shared/projection-settings";
 import type { CostRow } from "./whole-bill";
-
-/** Share of the remaining time the handlers keep back before giving up on throttled writes (functions/summary/apply-deltas.ts). */
-const DEADLINE_RESERVE = 0.25;
 
 export interface SaturationRow {
   stack: string;
@@ -16,6 +14,12 @@ export interface SaturationRow {
   /** Derived: write units one full batch needs, and what one invocation can get before its retry deadline. */
   batchNeedsWcu: number;
   invocationBudgetWcu: number;
+  /**
+   * Derived: Lambda time spent waiting for capacity at the sustained rate, per order. There every invocation
+   * the mapping allows is busy paying for writes (queued: pacing; direct: backing off throttled writes), and
+   * Lambda bills the waiting: concurrent invocations × memory ÷ orders per second.
+   */
+  waitingGbSecondsPerOrder: number;
   /** Derived, at twice the sustained rate for 60 s. */
   overload: OverloadRow;
 }
@@ -33,10 +37,9 @@ export interface OverloadRow {
   firstLoss: string;
 }
 
-/** Seconds an invocation keeps retrying throttled writes: its timeout less the reserve (at least 0.5 s). */
+/** Seconds an invocation keeps retrying throttled writes, or paying for paced ones: its timeout less the reserve. */
 function retryWindowSeconds(mapping: MappingSettings): number {
-  const timeout = mapping.functionTimeoutSeconds;
-  return timeout - Math.max(0.5, timeout * DEADLINE_RESERVE);
+  return spendableSeconds(mapping.functionTimeoutSeconds);
 }
 
 /**
@@ -48,6 +51,7 @@ export function deriveSaturation(
   settings: SynthesizedProjectionSettings,
   costRows: CostRow[],
   scenarioLabel: string,
+  summaryWriterMemoryMb: number,
 ): SaturationRow[] {
   const mapping = summaryWriterMapping(settings);
   const wcu = settings.summaryTable.writeCapacity;
@@ -56,7 +60,12 @@ export function deriveSaturation(
     .map((row) => {
       const sustained = wcu / row.summaryWriteUnitsPerOrder;
       const concurrency = mapping.source === "sqs" ? (mapping.maximumConcurrency ?? 1) : 1;
-      const batchNeedsWcu = row.summaryWriteUnitsPerOrder * mapping.batchSize;
+      // A queue batch holds messages: one per account per forwarded stream batch, carrying its records.
+      const ordersPerBatchItem =
+        mapping.source === "sqs" && row.detail.sqsMessagesSent > 0
+          ? row.detail.orders / row.detail.sqsMessagesSent
+          : 1;
+      const batchNeedsWcu = row.summaryWriteUnitsPerOrder * mapping.batchSize * ordersPerBatchItem;
       const invocationBudgetWcu = (wcu / concurrency) * retryWindowSeconds(mapping);
       const input = 2 * sustained;
       const seconds = 60;
@@ -68,7 +77,7 @@ export function deriveSaturation(
         firstLoss =
           batchNeedsWcu <= invocationBudgetWcu
             ? `none from throttling (a batch fits one invocation's budget); waiting messages are deleted after ${Math.round(q.messageRetentionSeconds / 86400)} days, i.e. beyond a backlog of ${Math.round(sustained * q.messageRetentionSeconds).toLocaleString("en-US")} messages`
-            : `receives fail partially; a message can reach the DLQ after ${q.maxReceiveCount} failed receives, about ${Math.round((q.maxReceiveCount - 1) * q.visibilityTimeoutSeconds + retryWindowSeconds(mapping))} s after it is first received`;
+            : `none from throttling: what one invocation cannot pay for (a full batch needs ${Math.round(batchNeedsWcu / invocationBudgetWcu)} invocations' budgets) comes back after the visibility timeout, and is sent to the queue again on its last two receives, so none reaches the DLQ; waiting messages are deleted after ${Math.round(q.messageRetentionSeconds / 86400)} days`;
       } else {
         const maxAge = mapping.maximumRecordAgeSeconds ?? 86_400;
         const ageGrowth = 1 - sustained / input;
@@ -82,6 +91,9 @@ export function deriveSaturation(
         sustainedOrdersPerSecond: Math.round(sustained * 10) / 10,
         batchNeedsWcu: Math.round(batchNeedsWcu * 10) / 10,
         invocationBudgetWcu: Math.round(invocationBudgetWcu * 10) / 10,
+        waitingGbSecondsPerOrder: Number(
+          ((concurrency * summaryWriterMemoryMb) / 1024 / sustained).toPrecision(3),
+        ),
         overload: {
           inputOrdersPerSecond: Math.round(input * 10) / 10,
           seconds,

@@ -3,17 +3,22 @@ import { PROJECTION_PATTERNS } from "../../stacks/projections";
 /**
  * The verification's workload and the settings of the stacks it synthesizes. The summary tables get
  * 50 WCU so that 5,000 orders finish in minutes. With one write per account per batch that is no longer
- * throttled (measured: 0 throttled writes; the jest verification throttles direct-projection at 4 WCU).
+ * throttled (measured: 0 throttled writes; the jest verification throttles both stacks at 4 WCU).
  * At 15 WCU, before apply-summary paced its writes, throttling pushed 733 good messages of
  * queued-projection to the DLQ within 8 receives of a 3 s function (5,294 throttled writes, 2,720 WCU
  * against direct's 1,220); paced, 0 throttled writes and 993 WCU, but 186 good messages still reached
- * the DLQ: a batch of 100 needs more than the 7.5 WU/s x 2.25 s one invocation may spend. The queue
- * takes batches of 100 like the stream; a 3 s function timeout makes
- * failed SQS messages come back after 19 s (6 x 3 + 1) instead of 181 s.
+ * the DLQ, failed because a batch needed more than the 7.5 WU/s x 2.25 s one invocation may spend. Now
+ * what the budget cannot pay for is sent to the queue again instead of failing, so waiting for capacity
+ * uses up no receive near the DLQ. The queue takes batches of 100 within 1 s and the forwarder 1 s of
+ * records, not the defaults (500 messages in 5 s, 2 s): with those, this run's queued-projection was not
+ * quiet after 600 s (5 or 6 messages stayed in flight for minutes, a separate receive got none of them;
+ * cause not found), while with these it was quiet 138 s after the last order, exact, its DLQ holding
+ * only the unprocessable records. A 3 s function timeout makes failed SQS messages come back after 19 s
+ * (6 x 3 + 1) instead of 185 s.
  * Every delivery that does not end in a delete counts a receive: with the hostile preset about one in
- * ten (5% redeliveries, 5% injected failures, plus throttling), so at the default maxReceiveCount of 5
- * one good message in a few thousand reaches the DLQ as a copy. 8 receives make that about 1 in 10^8,
- * so the DLQ check can demand only the records made unprocessable on purpose.
+ * ten (5% redeliveries, 5% injected failures), so at the default maxReceiveCount of 5 one good message in
+ * a few thousand reaches the DLQ as a copy. 8 receives make that about 1 in 10^8, so the DLQ check can
+ * demand only the records made unprocessable on purpose.
  */
 export const VERIFY_SETTINGS: Readonly<Record<string, string>> = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "3",
@@ -21,6 +26,7 @@ export const VERIFY_SETTINGS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(PROJECTION_PATTERNS.map((pattern) => [pattern.summaryWriteCapacityVariable, "50"])),
   CQRS_QUEUE_BATCH_SIZE: "100",
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
+  CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS: "1",
 };
 
 export const VERIFY_DEFAULTS = {

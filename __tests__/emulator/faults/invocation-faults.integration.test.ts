@@ -329,6 +329,8 @@ describe("redelivery after the visibility timeout", () => {
         SUMMARY_TABLE_NAME: tables.summary,
         LEDGER_TABLE_NAME: tables.ledger,
         SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
+        SUMMARY_QUEUE_URL: queueUrl,
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbLocal.endpoint,
       },
     });

@@ -1,4 +1,9 @@
-import { WriteBudget, writeBudgetFromEnvironment } from "../../../functions/summary/write-budget";
+import {
+  spendableSeconds,
+  WriteBudget,
+  writeBudgetFromEnvironment,
+  writeUnitsPerInvocation,
+} from "../../../functions/summary/write-budget";
 
 /** A clock that only moves when the budget sleeps. */
 function fakeTime() {
@@ -61,4 +66,21 @@ test("the budget comes from SUMMARY_WRITE_UNITS_PER_SECOND, which must be presen
   expect(writeBudgetFromEnvironment({ SUMMARY_WRITE_UNITS_PER_SECOND: "7.5" }).unitsPerSecond).toBe(7.5);
   expect(() => writeBudgetFromEnvironment({})).toThrow("SUMMARY_WRITE_UNITS_PER_SECOND");
   expect(() => writeBudgetFromEnvironment({ SUMMARY_WRITE_UNITS_PER_SECOND: "0" })).toThrow(RangeError);
+});
+
+test("says how long until a full second's units are there again, debt included", async () => {
+  const time = fakeTime();
+  const budget = new WriteBudget(2, time.clock, time.sleep);
+  expect(budget.secondsUntilFull()).toBe(0);
+  expect(await budget.take(5)).toBe(true);
+  // 3 units of debt plus the 2 of a full second, at 2 a second.
+  expect(budget.secondsUntilFull()).toBe(2.5);
+  time.advance(1000);
+  expect(budget.secondsUntilFull()).toBe(1.5);
+});
+
+test("an invocation may spend its timeout less a quarter of it (at least 0.5 s) on paid writes", () => {
+  expect(spendableSeconds(30)).toBe(22.5);
+  expect(spendableSeconds(1)).toBe(0.5);
+  expect(writeUnitsPerInvocation(2.5, 30)).toBe(56.25);
 });

@@ -36,6 +36,9 @@ export function handlerOnDynamoDbLocal<H>(load: () => Promise<{ handler: H }>): 
         LEDGER_TABLE_NAME: context.tables.ledgerTableName,
         // apply-summary's write budget: high enough that these tests never wait on it.
         SUMMARY_WRITE_UNITS_PER_SECOND: "1000",
+        // Where apply-summary sends what its budget cannot pay for: never used at that budget.
+        SUMMARY_QUEUE_URL: "http://127.0.0.1:9/000000000000/never-used",
+        SUMMARY_QUEUE_MAX_RECEIVE_COUNT: "5",
       }),
     );
     context.handler = (await load()).handler;

@@ -3,26 +3,26 @@ import { runVerification, type VerificationReport } from "../../../tools/verify/
 
 /**
  * A smaller `npm run verify`: both stacks, every fault on a fixed schedule so that each fires within a
- * few hundred orders, then the same checks. The direct stack's summary table is throttled at 4 WCU,
- * under half of what its projection asks for even when a loaded machine sends orders slowly (about one
- * write per account per batch: 10 WCU a second over the 13 s of sending, which 15 WCU never
- * throttled); a throttled batch then takes a few invocations, so its stream
- * mapping gets 20 retries instead of 5, for the injected faults on top. The
- * queued one gets 200 WCU, sized for its bounded consumers as it would be in production: at 4 WCU, with
- * 2 s functions, one invocation may spend about 5 write units (2 WU/s, paced) while its batches of hot
- * accounts need more, and a run left 5 good messages in the DLQ.
- * Small queue batches
- * give apply-summary enough invocations for every schedule; a 2 s function timeout brings failed SQS
- * messages back after 13 s (6 x 2 + 1); 8 receives, as `npm run verify` uses, keep the injected failures
- * (about one invocation in five) from pushing a good message into the DLQ (with 6, one run in a few did),
- * while the unprocessable one gets there in about 105 s.
+ * few hundred orders, then the same checks. Both summary tables are throttled at 4 WCU, under half of
+ * what direct-projection asks for even when a loaded machine sends orders slowly (about one write per
+ * account per batch: 10 WCU a second over the 13 s of sending, which 15 WCU never throttled); a throttled
+ * batch then takes a few invocations, so its stream mapping gets 20 retries instead of 5, for the
+ * injected faults on top. queued-projection gets the same 4 WCU: one apply-summary invocation may spend
+ * 2 WU a second, less than its batches of hot accounts need, and what its budget cannot pay for goes
+ * back to the queue as new messages, so the DLQ check below fails if waiting for capacity ever pushes a
+ * good message there. A 5 s function timeout is the shortest at which one invocation can pay for the
+ * largest single write (2 WU/s over 3.75 s against 7 WU; config refuses less); failed SQS messages come
+ * back after 31 s (6 x 5 + 1). 8 receives, as `npm run verify` uses, keep the injected failures (about
+ * one invocation in five) from pushing a good message into the DLQ, while the unprocessable one gets
+ * there in about 250 s. Small queue batches give apply-summary enough invocations for every schedule.
  */
 const SETTINGS = {
-  CQRS_FUNCTION_TIMEOUT_SECONDS: "2",
+  CQRS_FUNCTION_TIMEOUT_SECONDS: "5",
   CQRS_DIRECT_SUMMARY_WCU: "4",
   CQRS_STREAM_MAX_RETRY_ATTEMPTS: "20",
-  CQRS_QUEUED_SUMMARY_WCU: "200",
+  CQRS_QUEUED_SUMMARY_WCU: "4",
   CQRS_STREAM_BATCH_SIZE: "25",
+  CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS: "1",
   CQRS_QUEUE_BATCH_SIZE: "5",
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
   CQRS_QUEUE_MAX_RECEIVE_COUNT: "8",
@@ -40,7 +40,7 @@ beforeAll(async () => {
     poison: 1,
     seed: 20261126,
     concurrency: 8,
-    quiescenceTimeoutSeconds: 240,
+    quiescenceTimeoutSeconds: 420,
     settings: SETTINGS,
     faults: {
       crashBeforeWrite: { every: 13 },
@@ -52,7 +52,7 @@ beforeAll(async () => {
       seed: 7,
     },
   });
-}, 300_000);
+}, 540_000);
 
 test("zero drift, zero lost orders, failure queues hold only the unprocessable records", () => {
   if (!report.ok) throw new Error(formatVerificationReport(report));
@@ -86,4 +86,11 @@ test("the summary table sees fewer writes than there are order changes", () => {
     expect(stack.summaryWrites).toBeGreaterThan(0);
     expect(stack.summaryWrites).toBeLessThan(changes);
   }
+});
+
+test("at the same 4 WCU as direct-projection, no good message reached queued-projection's DLQ", () => {
+  const queued = report.stacks.find((s) => s.stack === "queued-projection");
+  const dlq = queued?.checks.find((check) => check.name.startsWith("DLQ holds only"));
+  expect(dlq).toMatchObject({ ok: true });
+  expect(dlq?.detail).toMatch(/unexpected: none/);
 });
