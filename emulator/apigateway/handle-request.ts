@@ -51,6 +51,19 @@ export interface RestApiDependencies {
   onExchange?: (request: RestApiRequest, result: HttpResult) => void;
 }
 
+/** A request routed to a method of the stage: the one object each step after routing reads. */
+interface RoutedRequest {
+  api: RestApiDefinition;
+  deps: RestApiDependencies;
+  request: RestApiRequest;
+  method: RestApiMethod;
+  params: RequestParameters;
+  context: TemplateContext;
+  receivedAt: Date;
+  apiKey: string | undefined;
+  accept: string | undefined;
+}
+
 class GatewayFailure extends Error {
   constructor(readonly error: GatewayError) {
     super(error.message);
@@ -112,22 +125,25 @@ export async function handleRestApiRequest(
         message: "Missing Authentication Token",
       });
     }
-    if (method.authorization === "AWS_IAM") {
-      const verdict = await verifyIamSignature(request, api.iam, new Date(started));
-      if (!verdict.allowed) throw new GatewayFailure(verdict.error);
-    } else if (method.authorization !== "NONE") {
-      throw new GatewayFailure({ responseType: "ACCESS_DENIED", message: "Forbidden" });
-    }
-    if (method.apiKeyRequired && !api.apiKeys?.some((key) => key.enabled !== false && key.value === apiKey)) {
-      throw new GatewayFailure({ responseType: "INVALID_API_KEY", message: "Forbidden" });
-    }
-    const params: RequestParameters = {
-      path: route.pathParameters,
-      querystring: Object.fromEntries(url.searchParams.entries()),
-      header: { ...request.headers },
+    const routed: RoutedRequest = {
+      api,
+      deps,
+      request,
+      method,
+      params: {
+        path: route.pathParameters,
+        querystring: Object.fromEntries(url.searchParams.entries()),
+        header: { ...request.headers },
+      },
+      context,
+      receivedAt: new Date(started),
+      apiKey,
+      accept,
     };
-    validateRequest(method, params, request);
-    const result = await integrate(api, deps, method, params, request, context, accept);
+    await authorize(routed);
+    requireApiKey(routed);
+    validateRequest(routed);
+    const result = await integrate(routed);
     log(result.response.statusCode, {
       integrationStatus: result.integrationStatus,
       integrationError: result.integrationStatus >= 300 ? result.integrationBody : undefined,
@@ -148,7 +164,22 @@ export async function handleRestApiRequest(
   }
 }
 
-function validateRequest(method: RestApiMethod, params: RequestParameters, request: RestApiRequest): void {
+async function authorize({ api, request, method, receivedAt }: RoutedRequest): Promise<void> {
+  if (method.authorization === "AWS_IAM") {
+    const verdict = await verifyIamSignature(request, api.iam, receivedAt);
+    if (!verdict.allowed) throw new GatewayFailure(verdict.error);
+  } else if (method.authorization !== "NONE") {
+    throw new GatewayFailure({ responseType: "ACCESS_DENIED", message: "Forbidden" });
+  }
+}
+
+function requireApiKey({ api, method, apiKey }: RoutedRequest): void {
+  if (method.apiKeyRequired && !api.apiKeys?.some((key) => key.enabled !== false && key.value === apiKey)) {
+    throw new GatewayFailure({ responseType: "INVALID_API_KEY", message: "Forbidden" });
+  }
+}
+
+function validateRequest({ method, params, request }: RoutedRequest): void {
   if (method.requestValidator?.validateParameters) {
     const missing = missingRequiredParameters(method.requestParameters, params);
     if (missing.length > 0) {
@@ -177,17 +208,12 @@ function validateRequest(method: RestApiMethod, params: RequestParameters, reque
 }
 
 async function integrate(
-  api: RestApiDefinition,
-  deps: RestApiDependencies,
-  method: RestApiMethod,
-  params: RequestParameters,
-  request: RestApiRequest,
-  context: TemplateContext,
-  accept: string | undefined,
+  routed: RoutedRequest,
 ): Promise<{ response: HttpResult; integrationStatus: number; integrationBody: string }> {
+  const { api, deps, method, params, context, accept } = routed;
   const integration = method.integration;
   const action = dynamoDbActionOf(integration.uri);
-  const integrationBody = renderIntegrationRequest(api, method, params, request, context);
+  const integrationBody = renderIntegrationRequest(routed);
 
   let service: ServiceResponse;
   try {
@@ -234,13 +260,7 @@ async function integrate(
 }
 
 /** Picks the request template by Content-Type and applies the passthrough behaviour. */
-function renderIntegrationRequest(
-  api: RestApiDefinition,
-  method: RestApiMethod,
-  params: RequestParameters,
-  request: RestApiRequest,
-  context: TemplateContext,
-): string {
+function renderIntegrationRequest({ api, method, params, request, context }: RoutedRequest): string {
   const integration = method.integration;
   const templates = integration.requestTemplates ?? {};
   const passthrough = integration.passthroughBehavior ?? "WHEN_NO_MATCH";

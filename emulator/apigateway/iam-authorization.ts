@@ -1,24 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import {
-  type AwsCredentials,
-  EXECUTE_API_SERVICE,
-  httpRequestOf,
-  SIGV4_ALGORITHM,
-  sigv4Signer,
-} from "../sigv4";
+import { EXECUTE_API_SERVICE, httpRequestOf, SIGV4_ALGORITHM, sigv4Signer } from "../sigv4";
 import type { GatewayError } from "./gateway-responses";
+import type { IamAuthorization } from "./types";
 
 /**
  * "In most cases, a request must reach AWS within five minutes of the time stamp in the request"
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html), in both directions.
  */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-/** Who may call the `AWS_IAM` methods of a stage: the credentials the local runtime generated. */
-export interface IamAuthorization {
-  region: string;
-  credentials: AwsCredentials[];
-}
 
 export interface ReceivedRequest {
   method: string;

@@ -1,4 +1,4 @@
-import type { IamAuthorization } from "./iam-authorization";
+import type { AwsCredentials } from "../sigv4";
 
 /**
  * A deployed REST API stage as plain data. Each part corresponds to a Terraform `aws_api_gateway_*`
@@ -18,6 +18,12 @@ export interface RestApiDefinition {
   apiKeys?: ApiKeyDefinition[];
   /** Callers allowed on `AWS_IAM` methods (none when absent: every signed request is refused). */
   iam?: IamAuthorization;
+}
+
+/** Who may call the `AWS_IAM` methods of a stage: the credentials the local runtime generated. */
+export interface IamAuthorization {
+  region: string;
+  credentials: AwsCredentials[];
 }
 
 export interface RestApiResource {

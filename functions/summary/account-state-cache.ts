@@ -1,17 +1,19 @@
 import type { AccountState } from "./account-state";
-import type { SummaryTables } from "./types";
 
 /**
  * Last known state of recently written accounts, least recently used evicted first. An optimisation
  * only: a stale or missing state costs a failed condition (which returns the item) or an estimate,
  * never exactness, because every write is conditioned on what it assumes.
  */
+/** The summary table an account's state belongs to (the rest of SummaryTables plays no part in the key). */
+type SummaryTable = { summaryTableName: string };
+
 export class AccountStateCache {
   private readonly states = new Map<string, AccountState>();
 
   constructor(private readonly capacity = 10_000) {}
 
-  get(tables: SummaryTables, accountId: string): AccountState | undefined {
+  get(tables: SummaryTable, accountId: string): AccountState | undefined {
     const key = this.key(tables, accountId);
     const state = this.states.get(key);
     if (state) {
@@ -21,7 +23,7 @@ export class AccountStateCache {
     return state;
   }
 
-  set(tables: SummaryTables, accountId: string, state: AccountState): void {
+  set(tables: SummaryTable, accountId: string, state: AccountState): void {
     const key = this.key(tables, accountId);
     this.states.delete(key);
     this.states.set(key, state);
@@ -31,7 +33,7 @@ export class AccountStateCache {
     }
   }
 
-  private key(tables: SummaryTables, accountId: string): string {
+  private key(tables: SummaryTable, accountId: string): string {
     return JSON.stringify([tables.summaryTableName, accountId]);
   }
 }

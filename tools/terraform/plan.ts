@@ -29,13 +29,14 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
+import { listSynthesizedStacks } from "../../emulator/terraform/terraform-document";
 import { ACCOUNT_SETUP_STACK_NAME } from "../../stacks/account-setup-stack";
 import { SYNTHESIS_SOURCES } from "../shared/synthesize";
+import { TOOLCHAIN_ENV_FILE, toolchainEnv } from "./toolchain";
 import { UMASKS, VARIANTS } from "./variants";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
 const PLANS = path.join(PROJECT, "plans");
-const CACHE = process.env.CQRS_TOOLCHAIN_CACHE || path.join(homedir(), ".cache", "cqrs-projections");
 const OVERRIDE_FILE = "plan_override.tf.json";
 /** Stacks planned before the others, in this order; the rest follow alphabetically. */
 const FIRST_STACKS = [ACCOUNT_SETUP_STACK_NAME];
@@ -99,16 +100,11 @@ function run(
   return result.stdout;
 }
 
-/** KEY=value or KEY='value' lines, as tools/terraform/toolchain.sh writes them. */
+/** toolchain.env with the settings a plan needs (toolchain.sh writes them all). */
 export function readToolchainEnv(): Record<string, string> {
-  const file = path.join(CACHE, "toolchain.env");
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const match = /^([A-Z_]+)=(?:'(.*)'|(.*))$/.exec(line);
-    if (match) env[match[1]] = match[2] ?? match[3];
-  }
+  const env = toolchainEnv() ?? fail(`${TOOLCHAIN_ENV_FILE} not found: run tools/terraform/toolchain.sh`);
   for (const key of ["TERRAFORM_BIN", "TF_CLI_CONFIG_FILE", "AWS_PROVIDER_VERSION"]) {
-    if (!env[key]) fail(`${file} has no ${key}: run tools/terraform/toolchain.sh`);
+    if (!env[key]) fail(`${TOOLCHAIN_ENV_FILE} has no ${key}: run tools/terraform/toolchain.sh`);
   }
   return env;
 }
@@ -220,7 +216,7 @@ export function plan({ variant, umask, withBackend = false }: PlanOptions): stri
   synthesize(outdir, variant, umask, work);
 
   const stacksDir = path.join(outdir, "stacks");
-  const stacks = stackOrder(readdirSync(stacksDir));
+  const stacks = stackOrder(listSynthesizedStacks(outdir));
   if (stacks.length === 0) fail(`no stacks in ${stacksDir}`);
   const header = [
     `Terraform: ${toolchain.TERRAFORM_BIN} (${toolchain.TOOLCHAIN_MODE})`,

@@ -1,9 +1,9 @@
 import {
-  type IamAuthorization,
   MAX_CLOCK_SKEW_MS,
   type ReceivedRequest,
   verifyIamSignature,
 } from "../../../emulator/apigateway/iam-authorization";
+import type { IamAuthorization } from "../../../emulator/apigateway/types";
 import { generateCallerCredentials } from "../../../emulator/provision/caller-credentials";
 import { type AwsCredentials, EXECUTE_API_SERVICE, signRequest } from "../../../emulator/sigv4";
 

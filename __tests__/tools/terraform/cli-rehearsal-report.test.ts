@@ -7,8 +7,8 @@ import { join, relative } from "node:path";
 import { loadConfig } from "../../../stacks/config";
 import { stateKey } from "../../../stacks/constructs/state-backend";
 import type { CliReport } from "../../../tools/terraform/rehearse/cli";
+import { REGION, STATE_BUCKET } from "../../../tools/terraform/rehearse/emulator-config";
 import { EMULATOR_GAPS } from "../../../tools/terraform/rehearse/emulator-gaps";
-import { REGION, STATE_BUCKET } from "../../../tools/terraform/rehearse/rehearse";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const REPORT = join(ROOT, "rehearsal", "cli", "report.json");

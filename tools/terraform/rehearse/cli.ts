@@ -8,27 +8,21 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { ACCOUNT_SETUP_LOCAL_STATE_FILE, accountSetupStateKey } from "../../../stacks/account-setup-stack";
+import {
+  ACCOUNT_SETUP_LOCAL_STATE_FILE,
+  accountSetupStateKey,
+  ACCOUNT_SETUP_STACK_NAME as SETUP_STACK,
+} from "../../../stacks/account-setup-stack";
 import { loadConfig } from "../../../stacks/config";
 import { ALL_STACK_NAMES } from "../../../stacks/projections";
 import { PROJECT_ROOT } from "../../shared/synthesize";
 import { MOVED_SUFFIX } from "../move-setup-state";
-import { EMULATOR_CREDENTIALS } from "./emulator-config";
+import { loadToolchain } from "../toolchain";
+import { EMULATOR_CREDENTIALS, REGION, STATE_BUCKET } from "./emulator-config";
 import { EMULATOR_GAPS, gapHandling } from "./emulator-gaps";
 import { type MotoServer, startMotoServer } from "./moto-server";
-import {
-  lastLines,
-  leftovers,
-  loadToolchain,
-  REGION,
-  type RehearsalStack,
-  runAsync,
-  runRehearsal,
-  SETUP_STACK,
-  STATE_BUCKET,
-  seconds,
-  synthesizedStacks,
-} from "./rehearse";
+import { awsEmulatorCommand, lastLines, leftovers, runAsync, runRehearsal, seconds } from "./runner";
+import { type RehearsedStack, rehearsedStacks } from "./stacks";
 import { type PendingChange, type PlanJson, pendingChanges } from "./terraform";
 
 const OUT = join(PROJECT_ROOT, "rehearsal", "cli");
@@ -100,7 +94,7 @@ class CliRehearsal {
   private readonly toolchain = loadToolchain();
   private moto?: MotoServer;
   private venv = "";
-  private stacks: RehearsalStack[] = [];
+  private stacks: RehearsedStack[] = [];
   private excludedTypes = new Set<string>();
   readonly report: CliReport = {
     startedAt: new Date().toISOString(),
@@ -192,11 +186,7 @@ class CliRehearsal {
 
   private async emulator<T>(args: string[]): Promise<T> {
     if (!this.moto) throw new Error("the emulator is not running");
-    const { done } = runAsync(join(this.venv, "bin", "python"), [
-      join(__dirname, "aws_emulator.py"),
-      this.moto.endpoint,
-      ...args,
-    ]);
+    const { done } = runAsync(...awsEmulatorCommand(this.venv, this.moto.endpoint, args));
     const { code, stdout, stderr } = await done;
     if (code !== 0) throw new Error(`aws_emulator.py ${args.join(" ")} failed: ${lastLines(stderr)}`);
     return JSON.parse(stdout) as T;
@@ -219,7 +209,7 @@ class CliRehearsal {
 
   /** After every synth: the files a user drops into the stack directories (README "Deploy"). */
   private placeOverrides(): void {
-    this.stacks = synthesizedStacks(OUTDIR);
+    this.stacks = rehearsedStacks(OUTDIR);
     for (const stack of this.stacks) {
       const files: string[] = [];
       const versionOverride = this.toolchain.env.AWS_PROVIDER_OVERRIDE_FILE;

@@ -21,6 +21,9 @@ export const EMULATED_SERVICES = [
 ] as const;
 
 export const EMULATOR_CREDENTIALS = { accessKey: "rehearsal", secretKey: "rehearsal" } as const;
+export const REGION = "us-east-1";
+/** The bucket the stacks' S3 backend is synthesized with, and that account-setup creates. */
+export const STATE_BUCKET = "cqrs-projections-rehearsal-tfstate";
 
 /** Name of the override file: Terraform merges `*_override.tf.json` over the rest of the directory. */
 export const PROVIDER_OVERRIDE_FILE = "emulator_override.tf.json";
