@@ -1,4 +1,5 @@
 import type { SynthesizedStack, TerraformDocument } from "../../../emulator/terraform/terraform-document";
+import { visibilityTimeoutFor } from "../../../stacks/queued-projection-stack";
 import { projectionSettings, summaryWriterMapping } from "../../../tools/shared/projection-settings";
 import { defaultConfig, synthDirect, synthQueued } from "../../stacks/synth-helpers";
 
@@ -42,7 +43,10 @@ describe("projectionSettings reads what the demo and the bench need from cdk.tf.
     expect(settings.mappings.map((m) => m.source).sort()).toEqual(["dynamodb-stream", "sqs"]);
     expect(settings.queue).toEqual({
       name: "cqrs-queued-dev-summary-updates",
-      visibilityTimeoutSeconds: 181,
+      visibilityTimeoutSeconds: visibilityTimeoutFor(
+        defaultConfig().functionTimeoutSeconds,
+        defaultConfig().queue.maximumBatchingWindowInSeconds,
+      ),
       maxReceiveCount: 5,
       // Not set on the queue: SQS keeps messages 4 days by default (SetQueueAttributes, MessageRetentionPeriod).
       messageRetentionSeconds: 10 * 24 * 3600,
