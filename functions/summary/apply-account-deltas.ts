@@ -84,28 +84,37 @@ export async function applyAccountDeltas(
     if (!step.next) {
       return { accountId, appliedEventIds, alreadyAppliedEventIds };
     }
-    if (
-      context.budget &&
-      !(await context.budget.take(estimatedWriteUnits(state, step.next), context.retry.retryUntil))
-    ) {
-      return fail("the write budget has no units left before the deadline", undefined, true);
-    }
     try {
-      const written = await execute(accountId, step.next, context);
+      const plan = step.next;
+      let late: LateRange | undefined;
+      if (plan.kind === "late") {
+        late = await findLateRange(accountId, plan.records, context);
+        if (late.marked.length > 0) {
+          settle(late.marked, alreadyAppliedEventIds);
+          continue;
+        }
+      }
+      const units = estimatedWriteUnits(state, late ? { kind: "late", records: late.group } : plan);
+      if (context.budget && !(await context.budget.take(units, context.retry.retryUntil))) {
+        return fail("the write budget has no units left before the deadline", undefined, true);
+      }
+      const written = late
+        ? await executeLate(accountId, late.rangeStart, late.group, context)
+        : await executeSummary(accountId, plan, context);
       if (written.state) remember(written.state);
       settle(written.appliedEventIds, appliedEventIds);
       settle(written.alreadyAppliedEventIds, alreadyAppliedEventIds);
       conditionFailures = 0;
     } catch (error) {
+      if (error instanceof MissingRangeItemError) {
+        return fail(error.message, error);
+      }
       const verdict = judgeWriteError(error);
       if (verdict.kind === "condition-failed") {
         remember(stateOfItem(accountId, verdict.item));
         conditionFailures += 1;
         if (conditionFailures < MAX_CONDITION_FAILURES) continue;
         return fail("the summary item kept changing under this writer", error);
-      }
-      if (error instanceof MissingRangeItemError) {
-        return fail(error.message, error);
       }
       failedAttempts += 1;
       if (verdict.kind === "retryable") {
@@ -129,33 +138,47 @@ interface Written {
   state?: AccountState;
 }
 
-async function execute(accountId: string, plan: WritePlan, context: AccountWriteContext): Promise<Written> {
-  const eventIds = plan.records.map((record) => record.eventId);
-  if (plan.kind === "summary") {
-    if (plan.spill) {
-      await context.client.send(
-        new UpdateItemCommand(spillLedgerUpdate(context.tables, accountId, plan.spill, context.now())),
-      );
-    }
-    const { Attributes } = await context.client.send(
-      new UpdateItemCommand(summaryUpdate(context.tables, accountId, plan.records, plan.spill)),
+async function executeSummary(
+  accountId: string,
+  plan: WritePlan,
+  context: AccountWriteContext,
+): Promise<Written> {
+  if (plan.kind !== "summary") throw new Error("a late plan is written by executeLate");
+  if (plan.spill) {
+    await context.client.send(
+      new UpdateItemCommand(spillLedgerUpdate(context.tables, accountId, plan.spill, context.now())),
     );
-    return {
-      appliedEventIds: eventIds,
-      alreadyAppliedEventIds: [],
-      state: stateOfItem(accountId, Attributes),
-    };
   }
-  return executeLate(accountId, plan.records, context);
+  const { Attributes } = await context.client.send(
+    new UpdateItemCommand(summaryUpdate(context.tables, accountId, plan.records, plan.spill)),
+  );
+  return {
+    appliedEventIds: plan.records.map((record) => record.eventId),
+    alreadyAppliedEventIds: [],
+    state: stateOfItem(accountId, Attributes),
+  };
 }
 
-/** One range item's worth of late records: those sharing the range item of the first record. */
-async function executeLate(
+interface LateRange {
+  /** Records whose marks their range item already holds: applied by an earlier delivery. */
+  marked: string[];
+  /** The range item the first unmarked record's mark goes to, and the records sharing it. */
+  rangeStart: number;
+  group: SummaryDelta[];
+}
+
+/**
+ * Reads the range item of each late record (the one with the greatest spilled_after below its
+ * second). A mark found there means the record was applied: it is dropped without a write, so a
+ * redelivery of records applied by the late path costs reads, never the write budget.
+ */
+async function findLateRange(
   accountId: string,
   records: readonly SummaryDelta[],
   context: AccountWriteContext,
-): Promise<Written> {
+): Promise<LateRange> {
   const rangeStarts = new Map<number, number>();
+  const marks = new Set<string>();
   for (const second of new Set(records.map((record) => record.createdAt))) {
     const { Items = [] } = await context.client.send(
       new QueryCommand(rangeItemQuery(context.tables, accountId, second)),
@@ -167,9 +190,21 @@ async function executeLate(
       );
     }
     rangeStarts.set(second, Number(start));
+    for (const id of Items[0]?.ids?.SS ?? []) marks.add(id);
   }
+  const marked = records.filter((record) => marks.has(record.eventId)).map((record) => record.eventId);
   const rangeStart = rangeStarts.get(records[0].createdAt) ?? 0;
   const group = records.filter((record) => rangeStarts.get(record.createdAt) === rangeStart);
+  return { marked, rangeStart, group };
+}
+
+/** One range item's late records: their amounts and marks in one transaction. */
+async function executeLate(
+  accountId: string,
+  rangeStart: number,
+  group: readonly SummaryDelta[],
+  context: AccountWriteContext,
+): Promise<Written> {
   try {
     await context.client.send(
       new TransactWriteItemsCommand(

@@ -108,7 +108,7 @@ export function rangeItemQuery(tables: SummaryTables, accountId: string, second:
     KeyConditionExpression: "#account = :account AND #start < :second",
     ExpressionAttributeNames: { "#account": LEDGER_HASH_KEY, "#start": LEDGER_RANGE_KEY },
     ExpressionAttributeValues: { ":account": text(accountId), ":second": number(second) },
-    ProjectionExpression: "#start",
+    ProjectionExpression: "#start, ids",
     ScanIndexForward: false,
     Limit: 1,
     ConsistentRead: true,

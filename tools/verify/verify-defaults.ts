@@ -9,12 +9,13 @@ import { PROJECTION_PATTERNS } from "../../stacks/projections";
  * against direct's 1,220); paced, 0 throttled writes and 993 WCU, but 186 good messages still reached
  * the DLQ, failed because a batch needed more than the 7.5 WU/s x 2.25 s one invocation may spend. Now
  * what the budget cannot pay for is sent to the queue again instead of failing, so waiting for capacity
- * uses up no receive near the DLQ. The queue takes batches of 100 within 1 s and the forwarder 1 s of
- * records, not the defaults (500 messages in 5 s, 2 s): with those, this run's queued-projection was not
- * quiet after 600 s (5 or 6 messages stayed in flight for minutes, a separate receive got none of them;
- * cause not found), while with these it was quiet 138 s after the last order, exact, its DLQ holding
- * only the unprocessable records. A 3 s function timeout makes failed SQS messages come back after 19 s
- * (6 x 3 + 1) instead of 185 s.
+ * uses up no receive near the DLQ. The stacks keep their shipped queue batching (500 messages in 5 s,
+ * the forwarder's 2 s). With it this run's queue was once not quiet after 600 s, its messages cycling
+ * through the re-send near the DLQ; measured since, whole invocations spent their write budget finding
+ * out, through paid and cancelled transactions, that a redelivered hot account's records had been
+ * applied by the late path, and applied nothing. The late path now drops those on its ledger read.
+ * A 3 s function timeout makes failed SQS messages come back after 23 s (6 x 3 + the 5 s window)
+ * instead of 185 s.
  * Every delivery that does not end in a delete counts a receive: with the hostile preset about one in
  * ten (5% redeliveries, 5% injected failures), so at the default maxReceiveCount of 5 one good message in
  * a few thousand reaches the DLQ as a copy. 8 receives make that about 1 in 10^8, so the DLQ check can
@@ -24,9 +25,6 @@ export const VERIFY_SETTINGS: Readonly<Record<string, string>> = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "3",
   CQRS_QUEUE_MAX_RECEIVE_COUNT: "8",
   ...Object.fromEntries(PROJECTION_PATTERNS.map((pattern) => [pattern.summaryWriteCapacityVariable, "50"])),
-  CQRS_QUEUE_BATCH_SIZE: "100",
-  CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
-  CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS: "1",
 };
 
 export const VERIFY_DEFAULTS = {

@@ -12,6 +12,7 @@ import { AccountStateCache } from "../../../functions/summary/account-state-cach
 import { applyDeltas } from "../../../functions/summary/apply-deltas";
 import { LEDGER_TTL_SECONDS } from "../../../functions/summary/ledger";
 import type { SummaryTables, SummaryWriterOptions } from "../../../functions/summary/types";
+import { WriteBudget } from "../../../functions/summary/write-budget";
 import {
   type RecordedCommand,
   recordCommands,
@@ -249,6 +250,36 @@ describe("applyDeltas on DynamoDB Local", () => {
         order_count: "81",
       });
       await expectMarksInvariant(raw, tables, "acct-hot", [...batches.flat(), late]);
+    });
+
+    it("drops a redelivery of late records found in their range items without a write or any write budget", async () => {
+      const batches = secondly(40, 2);
+      for (const records of batches) await applyDeltas(raw, tables, records, options);
+      const late = Array.from({ length: 30 }, (_, index) =>
+        delta(`late-${index}`, "acct-hot", "0.5", 1, T0 + 1 + (index % 20)),
+      );
+      expect(await applyDeltas(raw, tables, late, options)).toMatchObject({ failedEventIds: [] });
+      recorded.length = 0;
+
+      // An environment that knows nothing, with a budget that pays for the one summary write whose failed
+      // condition teaches it the watermark, and not for one late transaction after it.
+      const budget = new WriteBudget(3);
+      const again = await applyDeltas(raw, tables, late, {
+        cache: new AccountStateCache(),
+        budget,
+        retry: { retryUntil: Date.now() + 200 },
+      });
+
+      expect(again.failedEventIds).toEqual([]);
+      expect(again.alreadyAppliedEventIds).toHaveLength(late.length);
+      const writes = writesOf(recorded, tables);
+      expect(writes.transactions).toEqual([]);
+      expect(writes.summaryUpdates).toHaveLength(1); // its failed condition returned the watermark
+      expect(await readSummary(raw, tables, "acct-hot")).toEqual({
+        account_total: "135",
+        order_count: "110",
+      });
+      await expectMarksInvariant(raw, tables, "acct-hot", [...batches.flat(), ...late]);
     });
 
     it("drops a DLQ redrive of records applied many spills ago and applies the one that never was", async () => {
