@@ -1,6 +1,6 @@
 /**
  * How an event source mapping forms batches from records arriving over time, in simulated seconds, from
- * the synthesized settings (BENCHMARKS.md, "Batching model", cites the AWS pages):
+ * the synthesized settings (docs/benchmarks.md, "Batching model", cites the AWS pages):
  *
  * - DynamoDB stream: with no batching window Lambda polls the shard 4 times a second and invokes with what
  *   the poll finds (up to the batch size); with a window it gathers from the first record it sees until the

@@ -1,6 +1,6 @@
 /**
  * Measures what the scaling challenge is about and prints every figure next to its target; writes
- * tools/bench/results.json (BENCHMARKS.md explains each figure). Asserts nothing: figures depend on the machine.
+ * tools/bench/results.json (docs/benchmarks.md explains each figure). Asserts nothing: figures depend on the machine.
  *
  *   npm run bench                               every section
  *   npm run bench -- --only cost|synth|e2e      one section (the others keep their last results)

@@ -2,7 +2,7 @@
  * The whole bill per order: every order goes through the stack's API (the VTL's PutItem of the details
  * item), the details table's real stream records are batched as the mappings would batch them at the stated
  * arrival rate, the real function bundles run against DynamoDB Local and the SQS emulator, and the metering
- * proxy charges every request as AWS does (BENCHMARKS.md, section 1).
+ * proxy charges every request as AWS does (docs/benchmarks.md, section 1).
  */
 import { DeleteTableCommand, DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import { type _Record, DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";

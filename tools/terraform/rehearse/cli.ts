@@ -1,5 +1,5 @@
 /**
- * npm run rehearse:cli: the README's deploy section run through the real CDKTF CLI (`npx cdktf list / synth /
+ * npm run rehearse:cli: the deploy commands of docs/deployment.md run through the real CDKTF CLI (`npx cdktf list / synth /
  * deploy / diff / output / destroy`), the state move and the teardown, against moto on a free loopback port.
  * Only what a user can set from outside the stacks: environment variables, a Terraform CLI config, override
  * files dropped into the synthesized stack directories. Where moto needs more than AWS would (a known gap), the
@@ -30,7 +30,7 @@ const OUTDIR = join(OUT, "cdktf.out");
 const LOGS = join(OUT, "logs");
 const CDKTF = join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
 const LOCAL_STATE = join(OUT, ACCOUNT_SETUP_LOCAL_STATE_FILE);
-/** Provider settings account-setup needs on the emulator (README "Deploy", docs/deployment.md). */
+/** Provider settings account-setup needs on the emulator (docs/deployment.md). */
 const SETUP_EMULATOR_OVERRIDE = "emulator_override.tf.json";
 /** The cdktf CLI 0.21 crash after a targeted apply, rendering outputs that are not in the state. */
 const OUTPUTS_CRASH = "Cannot convert undefined or null to object";
@@ -207,7 +207,7 @@ class CliRehearsal {
     return result;
   }
 
-  /** After every synth: the files a user drops into the stack directories (README "Deploy"). */
+  /** After every synth: the files a user drops into the stack directories (docs/deployment.md). */
   private placeOverrides(): void {
     this.stacks = rehearsedStacks(OUTDIR);
     for (const stack of this.stacks) {
@@ -500,7 +500,7 @@ class CliRehearsal {
         );
     }
 
-    // Teardown in the README's order.
+    // Teardown in docs/deployment.md's order.
     await this.cdktf(
       "destroy application stacks",
       ["destroy", ...both, "--auto-approve", ...lock],
