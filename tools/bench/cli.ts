@@ -18,6 +18,7 @@ import { DIRECT_STACK_NAME } from "../../stacks/direct-projection-stack";
 import { PROJECTION_STACK_NAMES } from "../../stacks/projections";
 import { QUEUED_STACK_NAME } from "../../stacks/queued-projection-stack";
 import { startLocalRuntime } from "../local/local-runtime";
+import { positiveInteger } from "../shared/cli-options";
 import { describeMachine, type MachineDescription } from "../shared/machine";
 import {
   projectionSettings,
@@ -496,13 +497,6 @@ function printResults(results: Results): void {
   );
 }
 
-function positive(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new Error(`${flag} must be a positive integer, got "${text}"`);
-  return Number(text);
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -522,9 +516,9 @@ async function main(): Promise<number> {
     console.error(`--only must be one of ${SECTIONS.join(", ")}, got "${values.only}"\n\n${USAGE}`);
     return 2;
   }
-  const runs = positive(values.runs, "--runs", 3);
-  const orders = positive(values.orders, "--orders", 1000);
-  const rate = positive(values.rate, "--rate", 100);
+  const runs = positiveInteger(values.runs, "--runs", 3);
+  const orders = positiveInteger(values.orders, "--orders", 1000);
+  const rate = positiveInteger(values.rate, "--rate", 100);
   const workloads = (values.workloads?.split(",") ?? [...WORKLOADS]) as WorkloadName[];
   for (const w of workloads) {
     if (!WORKLOADS.includes(w)) throw new Error(`--workloads takes ${WORKLOADS.join(",")}, got "${w}"`);

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { toDecimalText } from "../../functions/domain/decimal";
+import { positiveInteger } from "../shared/cli-options";
 import { loadTarget } from "./load-target";
 import { runLoad } from "./run-load";
 
@@ -16,13 +17,6 @@ A URL that \`npm start\` serves is called as its stack requires (.cqrs-local/end
 URLs: --auth iam (default) signs with SigV4 using the default AWS credential chain, in --region
 (default: the execute-api host name's region, else AWS_REGION); --auth api_key sends --api-key;
 --auth none sends neither.`;
-
-function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new Error(`${flag} must be a positive integer, got "${text}"`);
-  return Number(text);
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
