@@ -4,7 +4,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-la
 import { summaryDeltaOf } from "../domain/summary-delta";
 import type { SummaryDelta } from "../domain/types";
 import { requireEnvironmentVariable } from "../shared/environment";
-import { accountMessageBodies, toQueueMessageBody } from "../shared/queue-message";
+import { deltasMessageBodies, toQueueMessageBody } from "../shared/queue-message";
 import { type OutgoingMessage, sendMessageBatches } from "./send-message-batches";
 
 const queueUrl = requireEnvironmentVariable("SUMMARY_QUEUE_URL");
@@ -12,8 +12,9 @@ const logger = new Logger();
 const client = new SQSClient({});
 
 /**
- * Details-table stream -> summary-updates queue: one message per account per batch, carrying the
- * deltas of that account's records (computed with the same domain code as the writer). A record that
+ * Details-table stream -> summary-updates queue: the batch's records as deltas (computed with the same
+ * domain code as the writer), grouped by account, each account once, packed into as few messages as
+ * fit 64 KiB, so that a batch of many accounts costs a few SQS requests rather than one per account. A record that
  * cannot be turned into a delta goes alone as its change record, so it fails on the apply side and
  * reaches the DLQ. Only records whose message could not be sent are reported.
  */
@@ -43,8 +44,8 @@ export const handler = async (
       sequenceNumbersOfMessage.set(id, [sequenceNumber]);
     }
   }
-  for (const message of accountMessageBodies(deltas)) {
-    const id = `account-${messages.length}`;
+  for (const message of deltasMessageBodies(deltas)) {
+    const id = `deltas-${messages.length}`;
     messages.push({ id, body: message.body });
     sequenceNumbersOfMessage.set(
       id,

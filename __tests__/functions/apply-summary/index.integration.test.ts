@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { DeleteItemCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
-import { accountMessageBodies, toQueueMessageBody } from "../../../functions/shared/queue-message";
+import { deltasMessageBodies, toQueueMessageBody } from "../../../functions/shared/queue-message";
 import { handlerOnDynamoDbLocal } from "../support/handler-on-dynamodb-local";
 import { insertRecord, modifyRecord } from "../support/stream-records";
 import { readMarks, readSummary, seedUnwritableSummary } from "../support/summary-tables";
@@ -33,9 +34,9 @@ const message = (body: string): SQSRecord => ({
 });
 const forwarded = (record: DynamoDBRecord) => message(toQueueMessageBody(record));
 const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-/** The messages forward-to-queue sends for one stream batch: one per account. */
-const accountMessages = (...records: DynamoDBRecord[]) =>
-  accountMessageBodies(records.map(summaryDeltaOf)).map((sent) => message(sent.body));
+/** The messages forward-to-queue sends for one stream batch: its accounts packed into deltas messages. */
+const deltasMessages = (...records: DynamoDBRecord[]) =>
+  deltasMessageBodies(records.map(summaryDeltaOf)).map((sent) => message(sent.body));
 
 describe("apply-summary handler on DynamoDB Local", () => {
   const local = handlerOnDynamoDbLocal<Handler>(() => import("../../../functions/apply-summary"));
@@ -112,7 +113,7 @@ describe("apply-summary handler on DynamoDB Local", () => {
     });
   });
 
-  it("merges the account messages of several stream batches into one write per account", async () => {
+  it("merges the deltas messages of several stream batches into one write per account", async () => {
     const first = [1, 2, 3].map((index) =>
       insertRecord(`m-e${index}`, order("m-1", `v-${index}`, "1.1", "1")),
     );
@@ -120,7 +121,7 @@ describe("apply-summary handler on DynamoDB Local", () => {
     const other = insertRecord("m-e6", order("m-2", "v-1", "3", "1"));
 
     const response = await local.handler(
-      sqsEvent(...accountMessages(...first, other), ...accountMessages(...second)),
+      sqsEvent(...deltasMessages(...first, other), ...deltasMessages(...second)),
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
@@ -145,12 +146,12 @@ describe("apply-summary handler on DynamoDB Local", () => {
     const records = [1, 2, 3, 4].map((index) =>
       insertRecord(`r-e${index}`, order("r-1", `v-${index}`, "2", "1")),
     );
-    expect(await local.handler(sqsEvent(...accountMessages(records[0], records[1])))).toEqual({
+    expect(await local.handler(sqsEvent(...deltasMessages(records[0], records[1])))).toEqual({
       batchItemFailures: [],
     });
 
     const regrouped = await local.handler(
-      sqsEvent(...accountMessages(records[1], records[2]), ...accountMessages(...records)),
+      sqsEvent(...deltasMessages(records[1], records[2]), ...deltasMessages(...records)),
     );
 
     expect(regrouped).toEqual({ batchItemFailures: [] });
@@ -160,14 +161,14 @@ describe("apply-summary handler on DynamoDB Local", () => {
     });
   });
 
-  it("reports an account message whose records are malformed", async () => {
+  it("reports an account message (the shape sent before deltas messages) whose records are malformed", async () => {
     const malformed = message(
       JSON.stringify({
         accountId: "x-1",
         records: [{ eventId: "x-e1", createdAt: 1, amount: 1.5, orderCount: 1 }],
       }),
     );
-    const good = accountMessages(insertRecord("x-e2", order("x-1", "v-1", "1", "1")));
+    const good = deltasMessages(insertRecord("x-e2", order("x-1", "v-1", "1", "1")));
 
     const response = await local.handler(sqsEvent(malformed, ...good));
 
@@ -178,13 +179,13 @@ describe("apply-summary handler on DynamoDB Local", () => {
     });
   });
 
-  it("fails every account message carrying a record of an account whose write fails, and no other", async () => {
+  it("fails every message carrying a record of an account whose write fails, and no other, applying the other accounts of those messages", async () => {
     await seedUnwritableSummary(local.raw, local.tables, "y-broken");
-    const batchOne = accountMessages(
+    const batchOne = deltasMessages(
       insertRecord("y-e1", order("y-broken", "v-1", "1", "1")),
       insertRecord("y-e2", order("y-ok", "v-1", "2", "1")),
     );
-    const batchTwo = accountMessages(insertRecord("y-e3", order("y-broken", "v-2", "1", "1")));
+    const batchTwo = deltasMessages(insertRecord("y-e3", order("y-broken", "v-2", "1", "1")));
 
     const response = await local.handler(sqsEvent(...batchOne, ...batchTwo));
 
@@ -195,6 +196,24 @@ describe("apply-summary handler on DynamoDB Local", () => {
     expect(await readSummary(local.raw, local.tables, "y-ok")).toEqual({
       account_total: "2",
       order_count: "1",
+    });
+
+    // Redelivered once the account is writable: the accounts applied the first time are not added again.
+    await local.raw.send(
+      new DeleteItemCommand({
+        TableName: local.tables.summaryTableName,
+        Key: { accountid: { S: "y-broken" } },
+      }),
+    );
+    const redelivered = await local.handler(sqsEvent(...brokenMessages.map((sent) => message(sent.body))));
+    expect(redelivered).toEqual({ batchItemFailures: [] });
+    expect(await readSummary(local.raw, local.tables, "y-ok")).toEqual({
+      account_total: "2",
+      order_count: "1",
+    });
+    expect(await readSummary(local.raw, local.tables, "y-broken")).toEqual({
+      account_total: "2",
+      order_count: "2",
     });
   });
 });

@@ -26,7 +26,7 @@ describe("forward-to-queue handler on fauxqs", () => {
   beforeAll(async () => {
     sqsLocal = await startSqsLocal();
     client = createSqsLocalClient(sqsLocal.endpoint);
-    queueUrl = await createQueue(client, { MaximumMessageSize: "1024" });
+    queueUrl = await createQueue(client, { MaximumMessageSize: "2048" });
     restoreEnvironment = setEnvironment(
       lambdaLikeEnvironment({ AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint, SUMMARY_QUEUE_URL: queueUrl }),
     );
@@ -38,8 +38,8 @@ describe("forward-to-queue handler on fauxqs", () => {
     await sqsLocal?.stop();
   });
 
-  it("sends one message per account per batch, carrying each record's id, creation second and delta", async () => {
-    const records = Array.from({ length: 25 }, (_, index) =>
+  it("packs the batch into one message, each account once, carrying each record's id, creation second and delta", async () => {
+    const records = Array.from({ length: 12 }, (_, index) =>
       index % 5 === 4
         ? removeRecord(`fw-${index}`, order(index))
         : index % 5 === 3
@@ -50,8 +50,10 @@ describe("forward-to-queue handler on fauxqs", () => {
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
 
     const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
-    expect(received.map((body) => body.accountId).sort()).toEqual(["acct-0", "acct-1", "acct-2", "acct-3"]);
-    const forwardedRecords = received.flatMap((body) => body.records);
+    expect(received).toHaveLength(1);
+    const accounts = received[0].accounts as { accountId: string; records: { eventId: string }[] }[];
+    expect(accounts.map((entry) => entry.accountId).sort()).toEqual(["acct-0", "acct-1", "acct-2", "acct-3"]);
+    const forwardedRecords = accounts.flatMap((entry) => entry.records);
     expect(forwardedRecords.sort((a, b) => a.eventId.localeCompare(b.eventId))).toEqual(
       records
         .map((record) => {
@@ -77,7 +79,10 @@ describe("forward-to-queue handler on fauxqs", () => {
     expect(received).toHaveLength(2);
     expect(received).toContainEqual(JSON.parse(toQueueMessageBody(negative)));
     expect(
-      received.find((body) => body.accountId)?.records.map((record: { eventId: string }) => record.eventId),
+      received
+        .find((body) => body.accounts)
+        ?.accounts.flatMap((entry: { records: { eventId: string }[] }) => entry.records)
+        .map((record: { eventId: string }) => record.eventId),
     ).toEqual(["fw-fine"]);
   });
 
@@ -90,15 +95,19 @@ describe("forward-to-queue handler on fauxqs", () => {
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
 
     const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
-    expect(received.map((body) => body.accountId).sort()).toEqual([...texts].sort());
+    const accountIds = received.flatMap((body) =>
+      body.accounts.map((entry: { accountId: string }) => entry.accountId),
+    );
+    expect(accountIds.sort()).toEqual([...texts].sort());
   });
 
   it("reports exactly the records SQS refused, by SequenceNumber", async () => {
     const fine = insertRecord("fw-ok", order(1));
-    const huge = insertRecord("fw-huge", { ...order(2), accountid: "a".repeat(1500) });
-    const hugeToo = insertRecord("fw-huge-2", { ...order(3), accountid: "a".repeat(1500) });
+    // Unconvertible (a negative quantity), so each goes alone as its change record: over the queue's 2 KiB.
+    const huge = insertRecord("fw-huge", { ...order(2), accountid: "a".repeat(1500), quantity: "-1" });
+    const hugeToo = insertRecord("fw-huge-2", { ...order(3), accountid: "a".repeat(1500), quantity: "-1" });
 
-    const response = await handler({ Records: [fine, huge, hugeToo] });
+    const response = await handler({ Records: [huge, fine, hugeToo] });
 
     expect(response).toEqual({
       batchItemFailures: [
@@ -108,7 +117,11 @@ describe("forward-to-queue handler on fauxqs", () => {
     });
     const received = (await drainBodies(client, queueUrl)).map((body) => JSON.parse(body));
     expect(
-      received.flatMap((body) => body.records.map((record: { eventId: string }) => record.eventId)),
+      received.flatMap((body) =>
+        body.accounts.flatMap((entry: { records: { eventId: string }[] }) =>
+          entry.records.map((r) => r.eventId),
+        ),
+      ),
     ).toEqual(["fw-ok"]);
   });
 

@@ -4,9 +4,9 @@ import { UnprocessableRecordError } from "../../../functions/domain/errors";
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
 import type { SummaryDelta } from "../../../functions/domain/types";
 import {
-  accountMessageBodies,
   changeRecordFromQueueMessage,
   deltasFromQueueMessage,
+  deltasMessageBodies,
   MAX_MESSAGE_BODY_BYTES,
   toQueueMessageBody,
 } from "../../../functions/shared/queue-message";
@@ -79,7 +79,7 @@ describe("queue message body", () => {
   });
 });
 
-describe("account messages", () => {
+describe("deltas messages", () => {
   const deltaOf = (index: number, accountId: string): SummaryDelta => ({
     eventId: `${index}`.padStart(32, "0"),
     createdAt: 1_760_000_000 + (index % 7),
@@ -87,41 +87,74 @@ describe("account messages", () => {
     amount: Decimal(`${index}.05`),
     orderCount: index % 3 === 0 ? -1 : 1,
   });
+  const text = (list: SummaryDelta[]) =>
+    list
+      .map((delta) => ({ ...delta, amount: delta.amount.toFixed() }))
+      .sort((a, b) => a.eventId.localeCompare(b.eventId));
+  const accountsOf = (body: string) =>
+    (JSON.parse(body) as { accounts: { accountId: string }[] }).accounts.map((entry) => entry.accountId);
 
-  it("round-trips every delta exactly, one message per account", () => {
+  it("packs a batch's accounts into one message, each account once, and round-trips every delta exactly", () => {
     const deltas = Array.from({ length: 30 }, (_, index) => deltaOf(index, `acct-${index % 3}`));
-    const messages = accountMessageBodies(deltas);
-    expect(messages).toHaveLength(3);
-    const back = messages.flatMap((sent) => deltasFromQueueMessage(sent.body));
-    const text = (list: SummaryDelta[]) =>
-      list
-        .map((delta) => ({ ...delta, amount: delta.amount.toFixed() }))
-        .sort((a, b) => a.eventId.localeCompare(b.eventId));
-    expect(text(back)).toEqual(text(deltas));
-  });
-
-  it("splits an account over several messages only past 64 KiB", () => {
-    const deltas = Array.from({ length: 2000 }, (_, index) => deltaOf(index, "acct-hot"));
-    const messages = accountMessageBodies(deltas);
-    expect(messages.length).toBeGreaterThan(1);
-    for (const sent of messages)
-      expect(Buffer.byteLength(sent.body)).toBeLessThanOrEqual(MAX_MESSAGE_BODY_BYTES);
-    expect(messages.flatMap((sent) => sent.eventIds)).toEqual(deltas.map((delta) => delta.eventId));
+    const messages = deltasMessageBodies(deltas);
+    expect(messages).toHaveLength(1);
+    expect(accountsOf(messages[0].body)).toEqual(["acct-0", "acct-1", "acct-2"]);
+    expect(text(deltasFromQueueMessage(messages[0].body))).toEqual(text(deltas));
+    expect(messages[0].eventIds.sort()).toEqual(deltas.map((delta) => delta.eventId).sort());
   });
 
   it.each([
-    ["no records", { accountId: "a", records: [] }],
+    ["one hot account", (_index: number) => "acct-hot"],
+    ["10,000 accounts", (index: number) => `acct-${index % 10_000}`],
+  ])("splits %s over several messages of at most 64 KiB, losing nothing", (_, accountOf) => {
+    const deltas = Array.from({ length: 3000 }, (_, index) => deltaOf(index, accountOf(index)));
+    const messages = deltasMessageBodies(deltas);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const sent of messages) {
+      expect(Buffer.byteLength(sent.body)).toBeLessThanOrEqual(MAX_MESSAGE_BODY_BYTES);
+      expect(new Set(accountsOf(sent.body)).size).toBe(accountsOf(sent.body).length);
+    }
+    // Full messages: one fewer would not hold them.
+    const bytes = messages.reduce((sum, sent) => sum + Buffer.byteLength(sent.body), 0);
+    expect(messages.length).toBeLessThanOrEqual(Math.ceil(bytes / MAX_MESSAGE_BODY_BYTES) + 1);
+    expect(text(messages.flatMap((sent) => deltasFromQueueMessage(sent.body)))).toEqual(text(deltas));
+    expect(messages.flatMap((sent) => sent.eventIds).sort()).toEqual(deltas.map((d) => d.eventId).sort());
+  });
+
+  it("still reads an account message, the one-account shape sent before deltas messages", () => {
+    const body = JSON.stringify({
+      accountId: "a",
+      records: [{ eventId: "e", createdAt: 1, amount: "1.10", orderCount: 1 }],
+    });
+    expect(text(deltasFromQueueMessage(body))).toEqual(
+      text([{ eventId: "e", createdAt: 1, accountId: "a", amount: Decimal("1.10"), orderCount: 1 }]),
+    );
+  });
+
+  const record = { eventId: "e", createdAt: 1, amount: "1", orderCount: 1 };
+  it.each([
+    ["no accounts", { accounts: [] }],
+    ["accounts that are not a list", { accounts: { accountId: "a", records: [record] } }],
+    ["a null account", { accounts: [null] }],
+    ["an account without records", { accounts: [{ accountId: "a", records: [] }] }],
     [
       "an amount that is a JSON number",
-      { accountId: "a", records: [{ eventId: "e", createdAt: 1, amount: 1.5, orderCount: 1 }] },
+      { accounts: [{ accountId: "a", records: [{ ...record, amount: 1.5 }] }] },
     ],
+    ["an orderCount of 2", { accounts: [{ accountId: "a", records: [{ ...record, orderCount: 2 }] }] }],
+    ["no createdAt", { accounts: [{ accountId: "a", records: [{ ...record, createdAt: undefined }] }] }],
+    ["no accountId", { accounts: [{ records: [record] }] }],
     [
-      "an orderCount of 2",
-      { accountId: "a", records: [{ eventId: "e", createdAt: 1, amount: "1", orderCount: 2 }] },
+      "one good account and one without eventId",
+      {
+        accounts: [
+          { accountId: "a", records: [record] },
+          { accountId: "b", records: [{ ...record, eventId: "" }] },
+        ],
+      },
     ],
-    ["no createdAt", { accountId: "a", records: [{ eventId: "e", amount: "1", orderCount: 1 }] }],
-    ["no accountId", { records: [{ eventId: "e", createdAt: 1, amount: "1", orderCount: 1 }] }],
-  ])("refuses an account message with %s", (_, body) => {
+    ["an account message without records", { accountId: "a", records: [] }],
+  ])("refuses a message with %s", (_, body) => {
     expect(() => deltasFromQueueMessage(JSON.stringify(body))).toThrow(UnprocessableRecordError);
   });
 });

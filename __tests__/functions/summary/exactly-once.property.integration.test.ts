@@ -11,7 +11,7 @@ import {
 import { summaryDeltaOf } from "../../../functions/domain/summary-delta";
 import type { ItemImage } from "../../../functions/domain/types";
 import { chunk } from "../../../functions/shared/chunk";
-import { accountMessageBodies, deltasFromQueueMessage } from "../../../functions/shared/queue-message";
+import { deltasFromQueueMessage, deltasMessageBodies } from "../../../functions/shared/queue-message";
 import { AccountStateCache } from "../../../functions/summary/account-state-cache";
 import { applyDeltas } from "../../../functions/summary/apply-deltas";
 import { type BatchRecordReader, projectBatch } from "../../../functions/summary/project-batch";
@@ -27,7 +27,7 @@ import { createSummaryTables, expectMarksInvariant, readMarks, readSummary } fro
  * committed write, and the marks must obey their invariant (spills and late records included).
  */
 
-/** One record as a transport hands it to the function: a stream record, or an account message carrying it. */
+/** One record as a transport hands it to the function: a stream record, or a deltas message carrying it. */
 type DeliveredItem =
   | { itemIdentifier: string; streamRecord: DynamoDBRecord }
   | { itemIdentifier: string; messageBody: string };
@@ -145,7 +145,7 @@ function deliveredCopies(
         scenario.transport === "queue"
           ? {
               itemIdentifier: `${record.eventID}#${copyIndex}`,
-              messageBody: accountMessageBodies([summaryDeltaOf(record)])[0]?.body ?? "",
+              messageBody: deltasMessageBodies([summaryDeltaOf(record)])[0]?.body ?? "",
             }
           : { itemIdentifier: record.dynamodb?.SequenceNumber ?? "", streamRecord: record },
     })),
