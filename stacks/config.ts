@@ -33,8 +33,9 @@ export interface QueueSettings {
   /** Upper bound of concurrent apply-summary invocations: the knob that protects the summary table. */
   readonly maximumConcurrency: number;
   /**
-   * The forwarder's stream batching window. Its batches are bounded by the window (and Lambda's 6 MB),
-   * not by a record count: the more records one batch holds, the fewer account messages it sends.
+   * The forwarder's stream batching window. A batch, bounded by the window (and Lambda's 6 MB) rather than
+   * a record count, is packed into as few messages as fit 64 KiB: the window sets how many SQS requests
+   * the queue costs and how many seconds of an account's records meet in one summary write.
    */
   readonly streamBatchingWindowInSeconds: number;
 }
@@ -316,12 +317,12 @@ const DECLARED = {
     description: "queued-projection: messages per apply-summary invocation.",
   },
   CQRS_QUEUE_BATCH_WINDOW_SECONDS: {
-    defaultValue: "5",
+    defaultValue: "1",
     accepts: BATCH_WINDOW,
     description: `queued-projection: SQS batching window; at least 1 when \`CQRS_QUEUE_BATCH_SIZE\` is above ${SQS_BATCH_WITHOUT_WINDOW}.`,
   },
   CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS: {
-    defaultValue: "2",
+    defaultValue: "5",
     accepts: BATCH_WINDOW,
     description: `queued-projection: the forwarder's stream batching window; its batches take up to ${MAX_RECORDS_PER_BATCH} records within it.`,
   },

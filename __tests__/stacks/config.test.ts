@@ -21,9 +21,9 @@ describe("loadConfig", () => {
       maxReceiveCount: 5,
       redriveRoleArns: [],
       batchSize: 500,
-      maximumBatchingWindowInSeconds: 5,
+      maximumBatchingWindowInSeconds: 1,
       maximumConcurrency: 2,
-      streamBatchingWindowInSeconds: 2,
+      streamBatchingWindowInSeconds: 5,
     });
     expect(config.direct).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 2 });
     expect(config.queued).toEqual({ summaryReadCapacity: 2, summaryWriteCapacity: 5 });

@@ -65,9 +65,9 @@ describe("queued-projection", () => {
       event_source_arn: ref(json, "aws_dynamodb_table", "details", "stream_arn"),
       function_name: ref(json, "aws_lambda_function", "forward-to-queue", "arn"),
       starting_position: "TRIM_HORIZON",
-      // Bounded by the window, not a count: the more records a batch holds, the fewer account messages.
+      // Bounded by the window, not a count: a batch is packed into one or a few messages.
       batch_size: 10_000,
-      maximum_batching_window_in_seconds: 2,
+      maximum_batching_window_in_seconds: 5,
       bisect_batch_on_function_error: true,
       maximum_retry_attempts: 5,
       maximum_record_age_in_seconds: 3600,
@@ -85,7 +85,7 @@ describe("queued-projection", () => {
       event_source_arn: ref(json, "aws_sqs_queue", "summary-updates_queue", "arn"),
       function_name: ref(json, "aws_lambda_function", "apply-summary", "arn"),
       batch_size: 500,
-      maximum_batching_window_in_seconds: 5,
+      maximum_batching_window_in_seconds: 1,
       scaling_config: { maximum_concurrency: 2 },
       function_response_types: ["ReportBatchItemFailures"],
     });

@@ -60,7 +60,7 @@ export function deriveSaturation(
     .map((row) => {
       const sustained = wcu / row.summaryWriteUnitsPerOrder;
       const concurrency = mapping.source === "sqs" ? (mapping.maximumConcurrency ?? 1) : 1;
-      // A queue batch holds messages: one per account per forwarded stream batch, carrying its records.
+      // A queue batch holds messages: each carries the records of one forwarded stream batch, or part of one.
       const ordersPerBatchItem =
         mapping.source === "sqs" && row.detail.sqsMessagesSent > 0
           ? row.detail.orders / row.detail.sqsMessagesSent
@@ -77,7 +77,7 @@ export function deriveSaturation(
         firstLoss =
           batchNeedsWcu <= invocationBudgetWcu
             ? `none from throttling (a batch fits one invocation's budget); waiting messages are deleted after ${Math.round(q.messageRetentionSeconds / 86400)} days, i.e. beyond a backlog of ${Math.round(sustained * q.messageRetentionSeconds).toLocaleString("en-US")} messages`
-            : `none from throttling: what one invocation cannot pay for (a full batch needs ${Math.round(batchNeedsWcu / invocationBudgetWcu)} invocations' budgets) comes back after the visibility timeout, and is sent to the queue again on its last two receives, so none reaches the DLQ; waiting messages are deleted after ${Math.round(q.messageRetentionSeconds / 86400)} days`;
+            : `none from throttling: what one invocation cannot pay for (a full batch needs ${Math.round(batchNeedsWcu / invocationBudgetWcu)} invocations' budgets) is sent to the queue again as new messages, delayed until the budget refills, so none reaches the DLQ; waiting messages are deleted after ${Math.round(q.messageRetentionSeconds / 86400)} days`;
       } else {
         const maxAge = mapping.maximumRecordAgeSeconds ?? 86_400;
         const ageGrowth = 1 - sustained / input;
