@@ -12,9 +12,11 @@ import { runVerification, type VerificationReport } from "../../../tools/verify/
  * back to the queue as new messages, so the DLQ check below fails if waiting for capacity ever pushes a
  * good message there. A 5 s function timeout is the shortest at which one invocation can pay for the
  * largest single write (2 WU/s over 3.75 s against 7 WU; config refuses less); failed SQS messages come
- * back after 31 s (6 x 5 + 1). 8 receives, as `npm run verify` uses, keep the injected failures (about
+ * back after 30 s (6 x 5). 8 receives, as `npm run verify` uses, keep the injected failures (about
  * one invocation in five) from pushing a good message into the DLQ, while the unprocessable one gets
- * there in about 250 s. Small queue batches give apply-summary enough invocations for every schedule.
+ * there in about 250 s. The forwarder packs each stream batch into one message, so apply-summary gets
+ * enough invocations for every schedule only from unbatched streams (no window) and one message per
+ * invocation.
  */
 const SETTINGS = {
   CQRS_FUNCTION_TIMEOUT_SECONDS: "5",
@@ -22,9 +24,9 @@ const SETTINGS = {
   CQRS_STREAM_MAX_RETRY_ATTEMPTS: "20",
   CQRS_QUEUED_SUMMARY_WCU: "4",
   CQRS_STREAM_BATCH_SIZE: "25",
-  CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS: "1",
-  CQRS_QUEUE_BATCH_SIZE: "5",
-  CQRS_QUEUE_BATCH_WINDOW_SECONDS: "1",
+  CQRS_QUEUED_STREAM_BATCH_WINDOW_SECONDS: "0",
+  CQRS_QUEUE_BATCH_SIZE: "1",
+  CQRS_QUEUE_BATCH_WINDOW_SECONDS: "0",
   CQRS_QUEUE_MAX_RECEIVE_COUNT: "8",
 };
 
