@@ -124,11 +124,6 @@ function summaryWriterMemoryMb(stack: string): number {
 }
 
 /**
- * Both stacks at their defaults; three baselines on the direct stack's stream batching; then the stack
- * whose summary writer takes the smaller batch again at the other's batch size and the longer
- * merging window of the two (rows with default: false).
- */
-/**
  * The longest span of records one summary write can merge: the longest batching window on the way. On
  * queued-projection, the forwarder's stream window packs records into one message, the queue's window
  * gathers messages; whichever is longer bounds how many seconds of an account's records meet in one write.
@@ -137,6 +132,11 @@ function mergingWindowSeconds(settings: SynthesizedProjectionSettings): number {
   return Math.max(...settings.mappings.map((mapping) => mapping.batchingWindowSeconds));
 }
 
+/**
+ * Both stacks at their defaults; three baselines on the direct stack's stream batching; then the stack
+ * whose summary writer takes the smaller batch again at the other's batch size and the longer
+ * merging window of the two (rows with default: false).
+ */
 function costScenarios(settings: Record<string, SynthesizedProjectionSettings>): CostScenario[] {
   const synthesized = (name: string) => readSynthesizedStack(DEFAULT_OUTDIR, name);
   const none = { "dynamodb-stream": undefined, sqs: undefined };
